@@ -1,0 +1,207 @@
+"""Create, read, update, delete and list for area-owned rows, with the checks all share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import String, cast, func, or_
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, SQLModel, select
+
+from api.problems import (
+    Conflict,
+    NotFound,
+    PreconditionFailed,
+    Unprocessable,
+    field_errors,
+    summary,
+)
+from api.references import check_targets, describe, label, refuse_if_referenced
+from models.types import row_values, utc_now
+
+Prepare = Callable[[Session, Any, dict[str, Any], Any | None], None]
+"""Hook(session, area, values, existing_row) that derives fields or adds domain checks."""
+
+
+@dataclass(frozen=True)
+class Resource:
+    """What the generic operations need to know about one resource."""
+
+    model: type[SQLModel]
+    create: type[SQLModel]
+    update: type[SQLModel]
+    public: type[SQLModel]
+    unique: tuple[str, ...] = ()
+    parent_field: str | None = None  # e.g. "inspection_id" for rows owned by an inspection
+    prepare: Prepare | None = None
+    to_public: Callable[[Any], Any] | None = None
+    search: tuple[str, ...] = field(default=("name",))
+
+    @property
+    def label(self) -> str:
+        return label(self.model)
+
+    def present(self, row: Any) -> Any:
+        return self.to_public(row) if self.to_public else self.public.model_validate(row)
+
+
+def etag(row: Any) -> str:
+    return f'"{type(row).__name__.lower()}-{row.id}-v{row.version}"'
+
+
+def check_if_match(row: Any, if_match: str | None) -> None:
+    """Refuse a write based on a stale copy (someone else changed the row first)."""
+    if if_match is None:
+        return
+    accepted = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
+    if "*" not in accepted and etag(row) not in accepted:
+        raise PreconditionFailed(
+            f"{describe(row)} has changed since you read it (now {etag(row)}); "
+            "reload it and apply your change again"
+        )
+
+
+def get_owned(
+    session: Session, resource: Resource, area_id: int, row_id: int, parent_id: int | None = None
+) -> Any:
+    model: Any = resource.model
+    row = session.get(model, row_id)
+    if row is None or row.local_area_id != area_id:
+        raise NotFound(f"{resource.label} {row_id} does not exist in local area {area_id}")
+    if resource.parent_field and getattr(row, resource.parent_field) != parent_id:
+        raise NotFound(f"{resource.label} {row_id} does not belong to {parent_id}")
+    return row
+
+
+def _check_unique(
+    session: Session, resource: Resource, area_id: int, values: dict[str, Any], row_id: int | None
+) -> None:
+    model: Any = resource.model
+    for name in resource.unique:
+        if values.get(name) is None:
+            continue
+        column = getattr(model, name)
+        value = values[name]
+        match = func.lower(column) == str(value).lower() if name == "email" else column == value
+        stmt = select(model).where(model.local_area_id == area_id, match)
+        if resource.parent_field:
+            scope = getattr(model, resource.parent_field)
+            stmt = stmt.where(scope == values.get(resource.parent_field))
+        clash = session.exec(stmt).first()
+        if clash is not None and clash.id != row_id:
+            raise Conflict(
+                f"{name} {value!r} is already used by {describe(clash)}",
+                [{"field": name, "reason": f"already used by {describe(clash)}"}],
+            )
+
+
+def validated(schema: type[SQLModel], data: dict[str, Any]) -> SQLModel:
+    try:
+        return schema.model_validate(data)
+    except ValidationError as error:
+        errors = field_errors(error.errors(), location="body")
+        raise Unprocessable(summary(errors), errors) from error
+
+
+def values_for_write(
+    session: Session,
+    resource: Resource,
+    area: Any,
+    payload: BaseModel,
+    existing: Any | None,
+    extra: dict[str, Any],
+) -> dict[str, Any]:
+    """Validated column values for a create (existing=None) or a merged update."""
+    if existing is None:
+        merged = payload
+    else:
+        current = {name: getattr(existing, name) for name in resource.create.model_fields}
+        current.update(payload.model_dump(exclude_unset=True))
+        merged = validated(resource.create, current)
+    values = row_values(merged, resource.model)
+    values.update(extra)
+    if resource.prepare:
+        resource.prepare(session, area, values, existing)
+    values = {k: v for k, v in values.items() if k in resource.model.model_fields}
+    check_targets(session, area.id, resource.model, values)
+    _check_unique(session, resource, area.id, values, existing.id if existing else None)
+    return values
+
+
+def commit(session: Session) -> None:
+    """Commit or roll back as a whole, translating constraint races to 409."""
+    try:
+        session.commit()
+    except IntegrityError as error:
+        session.rollback()
+        raise Conflict("the change conflicts with existing data; nothing was saved") from error
+
+
+def create(
+    session: Session, resource: Resource, area: Any, payload: BaseModel, **extra: Any
+) -> Any:
+    values = values_for_write(session, resource, area, payload, None, extra)
+    row = resource.model(local_area_id=area.id, **values)
+    session.add(row)
+    commit(session)
+    session.refresh(row)
+    return row
+
+
+def update(session: Session, resource: Resource, area: Any, row: Any, payload: BaseModel) -> Any:
+    extra = (
+        {resource.parent_field: getattr(row, resource.parent_field)}
+        if resource.parent_field
+        else {}
+    )
+    values = values_for_write(session, resource, area, payload, row, extra)
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.version += 1
+    row.updated_at = utc_now()
+    session.add(row)
+    commit(session)
+    session.refresh(row)
+    return row
+
+
+def delete(session: Session, row: Any) -> None:
+    refuse_if_referenced(session, row)
+    session.delete(row)
+    commit(session)
+
+
+def list_page(
+    session: Session,
+    resource: Resource,
+    area_id: int,
+    *,
+    limit: int,
+    offset: int,
+    equals: dict[str, Any] | None = None,
+    contains: dict[str, str] | None = None,
+    text: str | None = None,
+) -> tuple[Sequence[Any], int]:
+    """A page of rows filtered by equality, JSON-list membership and free text."""
+    model: Any = resource.model
+    conditions = [model.local_area_id == area_id]
+    for name, value in (equals or {}).items():
+        if value is not None:
+            conditions.append(getattr(model, name) == value)
+    for name, value in (contains or {}).items():
+        if value:
+            # JSON lists are stored as text on both databases; match the quoted element.
+            conditions.append(cast(getattr(model, name), String).contains(f'"{value}"'))
+    if text and resource.search:
+        pattern = f"%{text.lower()}%"
+        conditions.append(
+            or_(*(func.lower(getattr(model, column)).like(pattern) for column in resource.search))
+        )
+    total = session.exec(select(func.count()).select_from(model).where(*conditions)).one()
+    rows = session.exec(
+        select(model).where(*conditions).order_by(model.id).offset(offset).limit(limit)
+    ).all()
+    return rows, int(total)

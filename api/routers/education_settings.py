@@ -1,0 +1,55 @@
+"""Education settings (schools, colleges, early-years providers, PRUs)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api import crud
+from api.crud import Resource
+from api.deps import AreaDep, PageDep, SessionDep
+from api.resource_routes import add_item_routes
+from models.setting import (
+    Setting,
+    SettingCreate,
+    SettingPage,
+    SettingPublic,
+    SettingType,
+    SettingUpdate,
+)
+
+SETTING = Resource(
+    model=Setting,
+    create=SettingCreate,
+    update=SettingUpdate,
+    public=SettingPublic,
+    unique=("urn",),
+    search=("name", "urn", "postcode"),
+)
+
+router = APIRouter(prefix="/areas/{area_id}/settings", tags=["settings"])
+
+
+@router.get("", response_model=SettingPage, summary="List education settings")
+def list_settings(
+    area: AreaDep,
+    session: SessionDep,
+    page: PageDep,
+    setting_type: SettingType | None = None,
+    q: Annotated[
+        str | None, Query(max_length=200, description="Text in name, URN, postcode")
+    ] = None,
+) -> SettingPage:
+    rows, total = crud.list_page(
+        session,
+        SETTING,
+        area.id,
+        limit=page.limit,
+        offset=page.offset,
+        equals={"setting_type": setting_type},
+        text=q,
+    )
+    items = [SETTING.present(r) for r in rows]
+    return SettingPage(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+add_item_routes(router, SETTING, "setting_id")

@@ -1,0 +1,101 @@
+"""Inspections of a local area; the on-site week is derived from the notification."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from sqlmodel import Session, select
+
+from api import crud
+from api.crud import Resource
+from api.deps import AreaDep, PageDep, SessionDep
+from api.problems import Unprocessable
+from api.resource_routes import add_item_routes
+from models.inspection import (
+    Inspection,
+    InspectionCreate,
+    InspectionDay,
+    InspectionPage,
+    InspectionPublic,
+    InspectionUpdate,
+)
+from models.person import Person, PersonKind
+from scheduler.frameworks import PROFILES
+from scheduler.notice import notice_window
+
+
+def _derive_week(session: Session, area: Any, values: dict[str, Any], existing: Any) -> None:
+    """Derive the on-site week from the notice rule, unless the days were given by hand."""
+    window = notice_window(
+        values["notification_at"], PROFILES[values["framework"]], values["timezone"]
+    )
+    values["onsite_start"] = window.onsite_start
+    rule_changed = existing is not None and (
+        existing.notification_at != values["notification_at"]
+        or existing.framework != values["framework"]
+    )
+    if values.get("days") is None or (rule_changed and values["days"] == existing.days):
+        values["days"] = [
+            InspectionDay(day=d.day, role=d.role).model_dump(mode="json") for d in window.days
+        ]
+    _check_inspectors(session, area.id, values)
+
+
+def _check_inspectors(session: Session, area_id: int, values: dict[str, Any]) -> None:
+    ids = values.get("inspector_ids") or []
+    if len(set(ids)) != len(ids):
+        raise Unprocessable.field("inspector_ids", "lists someone twice")
+    people = session.exec(
+        select(Person).where(Person.id.in_(ids), Person.local_area_id == area_id)  # type: ignore[union-attr]
+    ).all()
+    not_inspectors = sorted(p.id for p in people if p.kind != PersonKind.INSPECTOR)
+    if not_inspectors:
+        raise Unprocessable.field(
+            "inspector_ids", f"people {not_inspectors} are not of kind 'inspector'"
+        )
+    lead = values.get("lead_inspector_id")
+    if lead is not None and lead not in ids:
+        raise Unprocessable.field("lead_inspector_id", "must be one of inspector_ids")
+
+
+def present(row: Inspection) -> InspectionPublic:
+    window = notice_window(row.notification_at, PROFILES[row.framework], row.timezone)
+    public = InspectionPublic.model_validate(row, update={"notice_working_days": []})
+    public.notice_working_days = list(window.notice_days)
+    return public
+
+
+INSPECTION = Resource(
+    model=Inspection,
+    create=InspectionCreate,
+    update=InspectionUpdate,
+    public=InspectionPublic,
+    prepare=_derive_week,
+    to_public=present,
+    search=("title",),
+)
+
+router = APIRouter(prefix="/areas/{area_id}/inspections", tags=["inspections"])
+
+
+@router.get("", response_model=InspectionPage, summary="List inspections")
+def list_inspections(
+    area: AreaDep,
+    session: SessionDep,
+    page: PageDep,
+    framework: Annotated[str | None, Query(max_length=60)] = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+) -> InspectionPage:
+    rows, total = crud.list_page(
+        session,
+        INSPECTION,
+        area.id,
+        limit=page.limit,
+        offset=page.offset,
+        equals={"framework": framework},
+        text=q,
+    )
+    items = [present(r) for r in rows]
+    return InspectionPage(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+add_item_routes(router, INSPECTION, "inspection_id")

@@ -1,0 +1,111 @@
+"""Local areas: the tenants. Each owns its people, partners, venues, settings and inspections."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+from sqlalchemy import func
+from sqlmodel import select
+
+from api import crud
+from api.deps import AreaDep, PageDep, SessionDep
+from api.problems import Conflict
+from api.resource_routes import ERRORS, IfMatch
+from models import Inspection, Organisation, Person, Setting, Venue
+from models.local_area import (
+    LocalArea,
+    LocalAreaCreate,
+    LocalAreaPage,
+    LocalAreaPublic,
+    LocalAreaUpdate,
+)
+from models.types import utc_now
+
+router = APIRouter(prefix="/areas", tags=["local areas"])
+
+
+def _refuse_duplicate_code(session: SessionDep, code: str | None, area_id: int | None) -> None:
+    if code is None:
+        return
+    clash = session.exec(select(LocalArea).where(LocalArea.code == code)).first()
+    if clash is not None and clash.id != area_id:
+        raise Conflict(
+            f"code {code!r} is already used by local area {clash.id}",
+            [{"field": "code", "reason": f"already used by local area {clash.id}"}],
+        )
+
+
+@router.post(
+    "", response_model=LocalAreaPublic, status_code=status.HTTP_201_CREATED, responses=ERRORS
+)
+def create_local_area(
+    payload: LocalAreaCreate, session: SessionDep, response: Response
+) -> LocalArea:
+    _refuse_duplicate_code(session, payload.code, None)
+    area = LocalArea.model_validate(payload)
+    session.add(area)
+    crud.commit(session)
+    session.refresh(area)
+    response.headers["ETag"] = crud.etag(area)
+    return area
+
+
+@router.get("", response_model=LocalAreaPage)
+def list_local_areas(
+    session: SessionDep,
+    page: PageDep,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+) -> LocalAreaPage:
+    stmt = select(LocalArea)
+    if q:
+        stmt = stmt.where(func.lower(LocalArea.name).like(f"%{q.lower()}%"))
+    total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
+    rows = session.exec(stmt.order_by(LocalArea.id).offset(page.offset).limit(page.limit)).all()
+    items = [LocalAreaPublic.model_validate(r) for r in rows]
+    return LocalAreaPage(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+@router.get("/{area_id}", response_model=LocalAreaPublic, responses=ERRORS)
+def get_local_area(area: AreaDep, response: Response) -> LocalArea:
+    response.headers["ETag"] = crud.etag(area)
+    return area
+
+
+@router.patch("/{area_id}", response_model=LocalAreaPublic, responses=ERRORS)
+def update_local_area(
+    area: AreaDep,
+    payload: LocalAreaUpdate,
+    session: SessionDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> LocalArea:
+    crud.check_if_match(area, if_match)
+    values = payload.model_dump(exclude_unset=True, exclude_none=True)
+    _refuse_duplicate_code(session, values.get("code"), area.id)
+    area.sqlmodel_update(values)
+    area.version += 1
+    area.updated_at = utc_now()
+    session.add(area)
+    crud.commit(session)
+    session.refresh(area)
+    response.headers["ETag"] = crud.etag(area)
+    return area
+
+
+@router.delete("/{area_id}", status_code=status.HTTP_204_NO_CONTENT, responses=ERRORS)
+def delete_local_area(area: AreaDep, session: SessionDep, if_match: IfMatch = None) -> Response:
+    crud.check_if_match(area, if_match)
+    owned = []
+    for model in (Organisation, Person, Venue, Setting, Inspection):
+        count = session.exec(
+            select(func.count()).select_from(model).where(model.local_area_id == area.id)
+        ).one()
+        if count:
+            owned.append(f"{count} {model.__tablename__} rows")
+    if owned:
+        raise Conflict(
+            f"local area {area.id} still owns {', '.join(owned)}; delete them first",
+            [{"dependent": text} for text in owned],
+        )
+    session.delete(area)
+    crud.commit(session)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

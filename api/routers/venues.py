@@ -1,0 +1,47 @@
+"""Venues for the strategy meetings."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api import crud
+from api.crud import Resource
+from api.deps import AreaDep, PageDep, SessionDep
+from api.resource_routes import add_item_routes
+from models.venue import Venue, VenueCreate, VenuePage, VenuePublic, VenueUpdate
+
+VENUE = Resource(
+    model=Venue,
+    create=VenueCreate,
+    update=VenueUpdate,
+    public=VenuePublic,
+    unique=("name",),
+    search=("name", "address", "postcode"),
+)
+
+router = APIRouter(prefix="/areas/{area_id}/venues", tags=["venues"])
+
+
+@router.get("", response_model=VenuePage, summary="List venues")
+def list_venues(
+    area: AreaDep,
+    session: SessionDep,
+    page: PageDep,
+    step_free: bool | None = None,
+    video_conferencing: bool | None = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+) -> VenuePage:
+    rows, total = crud.list_page(
+        session,
+        VENUE,
+        area.id,
+        limit=page.limit,
+        offset=page.offset,
+        equals={"step_free": step_free, "video_conferencing": video_conferencing},
+        text=q,
+    )
+    items = [VENUE.present(r) for r in rows]
+    return VenuePage(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+add_item_routes(router, VENUE, "venue_id")

@@ -1,0 +1,54 @@
+"""Settings an inspection may or must visit."""
+
+from fastapi import APIRouter
+
+from api import crud
+from api.crud import Resource
+from api.deps import AreaDep, InspectionDep, PageDep, SessionDep
+from api.resource_routes import add_item_routes
+from models.visit_candidate import (
+    VisitCandidate,
+    VisitCandidateCreate,
+    VisitCandidatePage,
+    VisitCandidatePublic,
+    VisitCandidateUpdate,
+)
+
+VISIT_CANDIDATE = Resource(
+    model=VisitCandidate,
+    create=VisitCandidateCreate,
+    update=VisitCandidateUpdate,
+    public=VisitCandidatePublic,
+    unique=("setting_id",),
+    parent_field="inspection_id",
+    search=(),
+)
+
+router = APIRouter(
+    prefix="/areas/{area_id}/inspections/{inspection_id}/visit-candidates",
+    tags=["visit candidates"],
+)
+
+
+@router.get("", response_model=VisitCandidatePage, summary="List visit candidates")
+def list_visit_candidates(
+    area: AreaDep,
+    inspection: InspectionDep,
+    session: SessionDep,
+    page: PageDep,
+    must_visit: bool | None = None,
+    setting_id: int | None = None,
+) -> VisitCandidatePage:
+    rows, total = crud.list_page(
+        session,
+        VISIT_CANDIDATE,
+        area.id,
+        limit=page.limit,
+        offset=page.offset,
+        equals={"inspection_id": inspection.id, "must_visit": must_visit, "setting_id": setting_id},
+    )
+    items = [VISIT_CANDIDATE.present(r) for r in rows]
+    return VisitCandidatePage(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+add_item_routes(router, VISIT_CANDIDATE, "visit_candidate_id")

@@ -1,0 +1,73 @@
+"""Column types and value objects shared by the resource models."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import AwareDatetime, BaseModel, model_validator
+from sqlalchemy import JSON, DateTime
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores instants in UTC and gives them back timezone-aware.
+
+    SQLite has no timezone type, so without this an aware datetime would come back naive
+    and be read as local time by whoever sees it next.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime refused: give a timezone")
+        utc = value.astimezone(UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+JSONList = JSON
+
+
+class Period(BaseModel):
+    """A span of time someone or something is (un)available, with an optional reason."""
+
+    start: AwareDatetime
+    end: AwareDatetime
+    reason: str | None = None
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> Period:
+        if self.end <= self.start:
+            raise ValueError("end: must be after start")
+        return self
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def row_values(schema: BaseModel, table: Any, *, exclude_unset: bool = False) -> dict[str, Any]:
+    """Values of ``schema`` ready to assign to ``table`` columns.
+
+    JSON columns need JSON-safe values (ISO strings), every other column needs Python
+    values, so the two dumps are merged per column type.
+    """
+    python = schema.model_dump(exclude_unset=exclude_unset)
+    as_json = schema.model_dump(mode="json", exclude_unset=exclude_unset)
+    columns = table.__table__.columns
+    return {
+        name: as_json[name] if name in columns and isinstance(columns[name].type, JSON) else value
+        for name, value in python.items()
+    }

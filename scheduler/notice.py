@@ -1,0 +1,81 @@
+"""The notice window: from the notification call to the first on-site day."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+from scheduler.frameworks import DayRole, FrameworkProfile
+
+
+@lru_cache(maxsize=64)
+def _bank_holidays(year: int) -> holidays.HolidayBase:
+    # England and Wales share one list of bank holidays.
+    return holidays.country_holidays("GB", subdiv="ENG", years=year)
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in _bank_holidays(day.year)
+
+
+def working_days_between(after: date, before: date) -> list[date]:
+    """Working days strictly after ``after`` and strictly before ``before``."""
+    days = []
+    current = after + timedelta(days=1)
+    while current < before:
+        if is_working_day(current):
+            days.append(current)
+        current += timedelta(days=1)
+    return days
+
+
+@dataclass(frozen=True)
+class PlannedDay:
+    day: date
+    role: DayRole
+
+
+@dataclass(frozen=True)
+class NoticeWindow:
+    notified_on: date
+    onsite_start: date
+    notice_days: tuple[date, ...]
+    days: tuple[PlannedDay, ...]
+
+
+def onsite_start(notified_at: datetime, profile: FrameworkProfile, timezone: str) -> date:
+    """First Monday that leaves the profile's full working days of notice.
+
+    A Monday that is itself a bank holiday is skipped: nobody starts an inspection then.
+    """
+    if notified_at.tzinfo is None:
+        raise ValueError("notification time must be timezone-aware")
+    local = notified_at.astimezone(ZoneInfo(timezone))
+    counted_from = local.date()
+    cutoff = profile.notification_day_counts_before
+    if cutoff is not None and local.time() < cutoff and is_working_day(counted_from):
+        counted_from -= timedelta(days=1)
+    candidate = counted_from + timedelta(days=(7 - counted_from.weekday()) % 7 or 7)
+    while (
+        len(working_days_between(counted_from, candidate)) < profile.notice_working_days
+        or not is_working_day(candidate)
+    ):
+        candidate += timedelta(days=7)
+    return candidate
+
+
+def notice_window(notified_at: datetime, profile: FrameworkProfile, timezone: str) -> NoticeWindow:
+    start = onsite_start(notified_at, profile, timezone)
+    notified_on = notified_at.astimezone(ZoneInfo(timezone)).date()
+    return NoticeWindow(
+        notified_on=notified_on,
+        onsite_start=start,
+        notice_days=tuple(working_days_between(notified_on, start)),
+        days=tuple(
+            PlannedDay(start + timedelta(days=t.offset_days), t.role) for t in profile.days
+        ),
+    )
