@@ -12,7 +12,13 @@ from scheduler.ical.event import (
     stable_uid,
 )
 from scheduler.ical.feed import feed_calendar, feed_etag, feed_last_modified
-from scheduler.ical.imip import build_message, invitation_text, subject_line
+from scheduler.ical.imip import (
+    build_message,
+    invitation_text,
+    subject_line,
+    when_text,
+    who_else_comes,
+)
 from scheduler.ical.itip import Reply, cancel_calendar, itip_calendar, parse_reply, request_calendar
 from scheduler.ical.timezone import LONDON, TZID, london_vtimezone
 
@@ -36,4 +42,6 @@ __all__ = [
     "significant_change",
     "stable_uid",
     "subject_line",
+    "when_text",
+    "who_else_comes",
 ]

@@ -46,7 +46,7 @@ def build_message(
         unknown = set(reply_links) - REPLY_STATUSES
         if unknown:
             raise ValueError(f"reply links must be keyed by {sorted(REPLY_STATUSES)}: {unknown}")
-    calendar = itip_calendar(event, method, stamp=stamp)
+    calendar = itip_calendar(event, method, stamp=stamp, sent_by=sender)
     if text_body is None:
         text_body = invitation_text(event, method, recipient, reply_links)
 
@@ -101,10 +101,10 @@ def invitation_text(
     if event.location:
         lines.append(f"Where: {event.location}")
     lines.append(f"Organiser: {_person_text(event.organizer)}")
-    others = [a for a in event.attendees if a.person.email.lower() != recipient.email.lower()]
+    others = who_else_comes(event, recipient)
     if others:
         lines += ["", "Who else comes:"]
-        lines += [f"  - {_person_text(a.person)}{_role_text(a.role)}" for a in others]
+        lines += [f"  - {other}" for other in others]
     if event.description:
         lines += ["", event.description]
     if event.url:
@@ -115,6 +115,19 @@ def invitation_text(
             if status in reply_links:
                 lines.append(f"  {_LINK_LABELS[status]}: {reply_links[status]}")
     return "\n".join(lines) + "\n"
+
+
+def who_else_comes(event: CalendarEvent, person: CalendarPerson | None = None) -> list[str]:
+    """One line per attendee other than ``person``: name, address and role where notable.
+
+    Also meant for DESCRIPTION text, which is where feeds (that list no attendees) say who comes.
+    """
+    wanted = person.email.lower() if person else None
+    return [
+        f"{_person_text(a.person)}{_role_text(a.role)}"
+        for a in event.attendees
+        if a.person.email.lower() != wanted
+    ]
 
 
 def when_text(start: datetime, end: datetime) -> str:

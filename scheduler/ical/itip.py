@@ -12,7 +12,7 @@ from typing import Literal
 
 from icalendar import Calendar, Component
 
-from scheduler.ical.event import CalendarEvent
+from scheduler.ical.event import CalendarEvent, CalendarPerson
 from scheduler.ical.vevent import calendar_bytes, event_component, new_calendar
 
 ItipMethod = Literal["REQUEST", "CANCEL"]
@@ -20,21 +20,26 @@ ReplyStatus = Literal["ACCEPTED", "DECLINED", "TENTATIVE"]
 REPLY_STATUSES: frozenset[str] = frozenset({"ACCEPTED", "DECLINED", "TENTATIVE"})
 
 
-def request_calendar(event: CalendarEvent, *, stamp: datetime | None = None) -> bytes:
+def request_calendar(
+    event: CalendarEvent, *, stamp: datetime | None = None, sent_by: CalendarPerson | None = None
+) -> bytes:
     """METHOD:REQUEST for a new or changed event, asking every attendee to answer.
 
     ``stamp`` is the DTSTAMP (when this message was made); it defaults to now. Pass it when the
-    same bytes must be rebuilt later, e.g. from an outbox row.
+    same bytes must be rebuilt later, e.g. from an outbox row. ``sent_by`` is the mailbox that
+    sends for the organizer, if another one (written as ORGANIZER;SENT-BY).
     """
     if event.status == "CANCELLED":
         raise ValueError(f"{event.uid}: a cancelled event is sent with cancel_calendar")
     calendar = new_calendar("REQUEST")
-    component = event_component(event, stamp=stamp or _now(), attendees="invite")
+    component = event_component(event, stamp=stamp or _now(), attendees="invite", sent_by=sent_by)
     calendar.add_component(component)
     return calendar_bytes(calendar)
 
 
-def cancel_calendar(event: CalendarEvent, *, stamp: datetime | None = None) -> bytes:
+def cancel_calendar(
+    event: CalendarEvent, *, stamp: datetime | None = None, sent_by: CalendarPerson | None = None
+) -> bytes:
     """METHOD:CANCEL with STATUS:CANCELLED for the attendees listed on ``event``.
 
     The caller bumps ``event.sequence`` first. To take only some people off an event that
@@ -42,17 +47,25 @@ def cancel_calendar(event: CalendarEvent, *, stamp: datetime | None = None) -> b
     whole event, pass every attendee.
     """
     calendar = new_calendar("CANCEL")
-    component = event_component(event, stamp=stamp or _now(), attendees="list", status="CANCELLED")
+    component = event_component(
+        event, stamp=stamp or _now(), attendees="list", status="CANCELLED", sent_by=sent_by
+    )
     calendar.add_component(component)
     return calendar_bytes(calendar)
 
 
-def itip_calendar(event: CalendarEvent, method: ItipMethod, *, stamp: datetime | None) -> bytes:
+def itip_calendar(
+    event: CalendarEvent,
+    method: ItipMethod,
+    *,
+    stamp: datetime | None = None,
+    sent_by: CalendarPerson | None = None,
+) -> bytes:
     """The REQUEST or CANCEL object for ``event``: one entry point for callers holding a method."""
     if method == "REQUEST":
-        return request_calendar(event, stamp=stamp)
+        return request_calendar(event, stamp=stamp, sent_by=sent_by)
     if method == "CANCEL":
-        return cancel_calendar(event, stamp=stamp)
+        return cancel_calendar(event, stamp=stamp, sent_by=sent_by)
     raise ValueError(f"unsupported iTIP method {method!r}; expected REQUEST or CANCEL")
 
 

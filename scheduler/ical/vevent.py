@@ -57,8 +57,14 @@ def event_component(
     stamp: datetime,
     attendees: AttendeeMode,
     status: str | None = None,
+    sent_by: CalendarPerson | None = None,
 ) -> Event:
-    """The VEVENT for ``event``; ``status`` overrides the event's own (CANCEL forces it)."""
+    """The VEVENT for ``event``.
+
+    ``status`` overrides the event's own (CANCEL forces it). ``sent_by`` names the mailbox that
+    sends on the organizer's behalf (ORGANIZER;SENT-BY), which RFC 6047 asks for when the email
+    From is not the organizer.
+    """
     require_aware(stamp, "DTSTAMP")
     component = Event()
     component.add("UID", event.uid)
@@ -79,7 +85,10 @@ def event_component(
         component.add("URL", event.url)
     if event.last_modified is not None:
         component.add("LAST-MODIFIED", event.last_modified.astimezone(UTC))
-    component.add("ORGANIZER", calendar_address(event.organizer))
+    organizer = calendar_address(event.organizer)
+    if sent_by is not None and sent_by.email.lower() != event.organizer.email.lower():
+        organizer.params["SENT-BY"] = f"mailto:{sent_by.email}"
+    component.add("ORGANIZER", organizer)
     if attendees != "omit":
         for attendee in event.attendees:
             address = attendee_address(attendee, ask_reply=attendees == "invite")

@@ -482,11 +482,24 @@ def test_an_imip_email_is_alternative_text_and_calendar_with_matching_method(
     assert isinstance(ics, bytes)
     assert_well_formed(ics)
     assert ics == (request_calendar if method == "REQUEST" else cancel_calendar)(
-        event, stamp=NOTICE_DAY_BST
+        event, stamp=NOTICE_DAY_BST, sent_by=sender
     )
     assert f"METHOD:{method}\r\n".encode() in ics
-    assert read_with_icaljs(icaljs, ics)["method"] == method
+    js = read_with_icaljs(icaljs, ics)
+    assert js["method"] == method
+    organizer = js["events"][0]["organizer"]
+    assert organizer["value"] == f"mailto:{ORGANIZER.email}"
+    assert organizer["params"]["sent-by"] == "mailto:noreply@inspection.example.org"
     assert read_with_vobject(ics).method.value == method
+
+
+def test_an_email_from_the_organizer_has_no_sent_by() -> None:
+    message = build_message(make_event(), "REQUEST", SIAN, ORGANIZER, stamp=NOTICE_DAY_BST)
+    calendar_part = list(message.iter_parts())[1]
+    ics = calendar_part.get_payload(decode=True)
+    assert isinstance(ics, bytes)
+    assert b"SENT-BY" not in ics
+    assert message["Reply-To"] is None
 
 
 def test_the_readable_part_says_what_when_where_who_and_how_to_answer() -> None:
@@ -499,7 +512,6 @@ def test_the_readable_part_says_what_when_where_who_and_how_to_answer() -> None:
         make_event(), "REQUEST", SIAN, sender, reply_links=links, stamp=NOTICE_DAY_BST
     )
     received = sent_and_received(message)
-    assert received["Reply-To"] is None  # the organiser sent it
     text = readable_part(received)
     assert "What:  EHCP planning strategy meeting" in text
     assert "When:  Monday 2 November 2026, 09:00-10:30 (GMT)" in text
