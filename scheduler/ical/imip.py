@@ -48,7 +48,7 @@ def build_message(
             raise ValueError(f"reply links must be keyed by {sorted(REPLY_STATUSES)}: {unknown}")
     calendar = itip_calendar(event, method, stamp=stamp, sent_by=sender)
     if text_body is None:
-        text_body = invitation_text(event, method, recipient, reply_links)
+        text_body = invitation_text(event, method, recipient, reply_links, is_update=is_update)
 
     message = EmailMessage()
     message["Subject"] = subject_line(event, method, is_update=is_update)
@@ -70,10 +70,10 @@ def build_message(
 
 
 def subject_line(event: CalendarEvent, method: ItipMethod, *, is_update: bool | None = None) -> str:
-    """ "Invitation: …", "Updated: …" or "Cancelled: …", with the local date and time."""
+    """The subject: Invitation, Updated or Cancelled, the summary, and the London start time."""
     if method == "CANCEL":
         prefix = "Cancelled"
-    elif is_update if is_update is not None else event.sequence > 0:
+    elif _is_update(event, is_update):
         prefix = "Updated"
     else:
         prefix = "Invitation"
@@ -87,13 +87,15 @@ def invitation_text(
     method: ItipMethod,
     recipient: CalendarPerson,
     reply_links: Mapping[str, str] | None = None,
+    *,
+    is_update: bool | None = None,
 ) -> str:
     """The readable part: what, when in London time, where, who else comes, how to answer."""
     start, end = to_london(event.start), to_london(event.end)
     lines = [f"Dear {recipient.name or recipient.email},", ""]
     if method == "CANCEL":
         lines.append("This item has been cancelled; you no longer need to attend:")
-    elif event.sequence > 0:
+    elif _is_update(event, is_update):
         lines.append("This item has changed; please check the details:")
     else:
         lines.append("You are invited to:")
@@ -131,11 +133,16 @@ def who_else_comes(event: CalendarEvent, person: CalendarPerson | None = None) -
 
 
 def when_text(start: datetime, end: datetime) -> str:
-    """ "Monday 2 November 2026, 09:00-10:30 (GMT)" in London time, naming GMT or BST."""
+    """London time, naming GMT or BST: e.g. Monday 2 November 2026, 09:00-10:30 (GMT)."""
     start, end = to_london(start), to_london(end)
     if start.date() == end.date():
         return f"{_day(start)}, {start:%H:%M}-{end:%H:%M} ({start:%Z})"
     return f"{_day(start)} {start:%H:%M} ({start:%Z}) to {_day(end)} {end:%H:%M} ({end:%Z})"
+
+
+def _is_update(event: CalendarEvent, is_update: bool | None) -> bool:
+    """Whether the recipient already holds this event; by default, any SEQUENCE above 0."""
+    return is_update if is_update is not None else event.sequence > 0
 
 
 def _day(value: datetime) -> str:

@@ -71,7 +71,12 @@ def itip_calendar(
 
 @dataclass(frozen=True)
 class Reply:
-    """An attendee's answer to one event, as read from a METHOD:REPLY object."""
+    """An attendee's answer to one event, as read from a METHOD:REPLY object.
+
+    ``attendee_email`` is lower-cased (clients change the case of addresses); compare it with
+    lower-cased addresses. An older ``sequence`` than the event's means the person answered an
+    earlier version.
+    """
 
     uid: str
     sequence: int

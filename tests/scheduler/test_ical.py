@@ -536,6 +536,16 @@ def test_a_bst_item_is_described_in_bst() -> None:
     assert "When:  Monday 19 October 2026, 09:00-12:00 (BST)" in text
 
 
+def test_someone_newly_added_to_a_changed_item_gets_an_invitation_not_an_update() -> None:
+    event = make_event(sequence=3)
+    message = build_message(
+        event, "REQUEST", SIAN, ORGANIZER, stamp=NOTICE_DAY_BST, is_update=False
+    )
+    received = sent_and_received(message)
+    assert " ".join(received["Subject"].split()).startswith("Invitation: ")
+    assert "You are invited to:" in readable_part(received)
+
+
 def test_a_given_text_body_is_used_as_is() -> None:
     message = build_message(
         make_event(), "REQUEST", SIAN, ORGANIZER, "Hello Siân.\n", stamp=NOTICE_DAY_BST
