@@ -129,3 +129,24 @@ def refuse_if_referenced(session: Session, row: Any) -> None:
             f"{describe(row)} is still referred to by: {'; '.join(found)}",
             [{"dependent": text} for text in found],
         )
+
+
+def check_ids(
+    session: Session, area_id: int, target: type[SQLModel], field: str, ids: Iterable[int | None]
+) -> None:
+    """Refuse ids in a nested field (e.g. settings documents) that are not in the area."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return
+    model: Any = target
+    found = set(
+        session.exec(
+            select(model.id).where(model.id.in_(wanted), model.local_area_id == area_id)
+        ).all()
+    )
+    errors = [
+        {"field": field, "reason": f"no {label(target)} {i} in this local area", "location": "body"}
+        for i in sorted(wanted - found)
+    ]
+    if errors:
+        raise Unprocessable(summary(errors), errors)

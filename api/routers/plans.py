@@ -1,0 +1,376 @@
+"""Solve jobs and plan versions for one half of the week (strategy timetable or visit rota).
+
+The same routes serve both halves; the planner adapter decides what a plan contains.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Path, Query, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, Field
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from api.crud import commit
+from api.deps import AreaDep, InspectionDep, PageDep, SessionDep
+from api.jobs import STALE_AFTER, JobRunner, save_version
+from api.planning import PlacementEdit, Planner, jsonable
+from api.problems import Conflict, NotFound, Problem, Unprocessable
+from models.inspection import Inspection
+from models.plan import (
+    JobStatus,
+    PlanVersion,
+    PlanVersionPage,
+    PlanVersionPublic,
+    PlanVersionSummary,
+    SolveJob,
+    SolveJobPublic,
+    SolveRequest,
+)
+from models.types import utc_now
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": Problem, "description": "Unknown inspection, job or version"},
+    409: {"model": Problem, "description": "Conflicting state"},
+    422: {"model": Problem, "description": "Invalid input"},
+}
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(max_length=200, description="Retrying with the same key returns the first job"),
+]
+
+
+class Pins(BaseModel):
+    items: list[str] = Field(description='Item keys to keep in place, e.g. "meeting:12"')
+
+
+class EditResult(BaseModel):
+    version: PlanVersionPublic
+    violations: list[str]
+
+
+def runner_of(request: Request) -> JobRunner:
+    runner: JobRunner = request.app.state.job_runner
+    return runner
+
+
+def job_public(session: Session, job: SolveJob) -> SolveJobPublic:
+    version = session.get(PlanVersion, job.result_version_id) if job.result_version_id else None
+    return SolveJobPublic.model_validate(
+        job, from_attributes=True, update={"result_version": version.number if version else None}
+    )
+
+
+def get_version(session: Session, inspection: Inspection, part: str, number: int) -> PlanVersion:
+    version = session.exec(
+        select(PlanVersion).where(
+            PlanVersion.inspection_id == inspection.id,
+            PlanVersion.part == part,
+            PlanVersion.number == number,
+        )
+    ).first()
+    if version is None:
+        raise NotFound(f"{part} plan version {number} does not exist for this inspection")
+    return version
+
+
+def published_version(session: Session, inspection: Inspection, part: str) -> PlanVersion | None:
+    return session.exec(
+        select(PlanVersion)
+        .where(
+            PlanVersion.inspection_id == inspection.id,
+            PlanVersion.part == part,
+            PlanVersion.published_at.is_not(None),  # type: ignore[union-attr]
+        )
+        .order_by(PlanVersion.published_at.desc())  # type: ignore[union-attr]
+    ).first()
+
+
+def _get_job(session: Session, inspection: Inspection, part: str, job_id: int) -> SolveJob:
+    job = session.get(SolveJob, job_id)
+    if job is None or job.inspection_id != inspection.id or job.part != part:
+        raise NotFound(f"{part} solve job {job_id} does not exist for this inspection")
+    if job.status in (JobStatus.QUEUED, JobStatus.RUNNING):
+        beat = job.heartbeat_at or job.created_at
+        if utc_now() - beat > STALE_AFTER:
+            job.status = JobStatus.FAILED
+            job.error = "interrupted: the server running this job stopped; start a new solve"
+            job.finished_at = utc_now()
+            session.add(job)
+            commit(session)
+    return job
+
+
+def plan_router(planner: Planner) -> APIRouter:
+    part = planner.part.value
+    router = APIRouter(
+        prefix=f"/areas/{{area_id}}/inspections/{{inspection_id}}/{part}",
+        tags=[f"{part} plans"],
+        responses=ERRORS,
+    )
+
+    def problem_for(session: Session, inspection: Inspection, version: PlanVersion | None) -> Any:
+        return planner.build(
+            session,
+            inspection,
+            version.plan if version else None,
+            list(version.pinned) if version else [],
+            {},
+        )
+
+    @router.post(
+        "/solve-jobs",
+        status_code=status.HTTP_202_ACCEPTED,
+        response_model=SolveJobPublic,
+        name=f"start_{part}_solve",
+        summary=f"Start solving the {part} plan (202; poll the Location)",
+    )
+    def start_solve(
+        request: Request,
+        area: AreaDep,
+        inspection: InspectionDep,
+        session: SessionDep,
+        response: Response,
+        body: SolveRequest | None = None,
+        idempotency_key: IdempotencyKey = None,
+    ) -> SolveJobPublic:
+        body = body or SolveRequest()
+        if idempotency_key:
+            earlier = session.exec(
+                select(SolveJob).where(
+                    SolveJob.inspection_id == inspection.id,
+                    SolveJob.part == part,
+                    SolveJob.idempotency_key == idempotency_key,
+                )
+            ).first()
+            if earlier is not None:
+                response.headers["Location"] = f"{request.url.path}/{earlier.id}"
+                return job_public(session, earlier)
+        base = None
+        if not body.from_scratch:
+            base = (
+                get_version(session, inspection, part, body.base_version)
+                if body.base_version is not None
+                else published_version(session, inspection, part)
+            )
+        assert inspection.id is not None
+        job = SolveJob(
+            local_area_id=area.id,
+            inspection_id=inspection.id,
+            part=planner.part,
+            options=body.model_dump(mode="json"),
+            base_version_id=base.id if base else None,
+            idempotency_key=idempotency_key,
+        )
+        session.add(job)
+        commit(session)
+        session.refresh(job)
+        assert job.id is not None
+        runner_of(request).submit(job.id)
+        response.headers["Location"] = f"{request.url.path}/{job.id}"
+        return job_public(session, job)
+
+    @router.get(
+        "/solve-jobs/{job_id}", response_model=SolveJobPublic, name=f"get_{part}_solve_job"
+    )
+    def read_job(
+        inspection: InspectionDep, session: SessionDep, job_id: Annotated[int, Path(ge=1)]
+    ) -> SolveJobPublic:
+        return job_public(session, _get_job(session, inspection, part, job_id))
+
+    @router.post(
+        "/solve-jobs/{job_id}/stop",
+        status_code=status.HTTP_202_ACCEPTED,
+        response_model=SolveJobPublic,
+        name=f"stop_{part}_solve_job",
+        summary="Stop early; the best plan found so far is kept as a version",
+    )
+    def stop_job(
+        inspection: InspectionDep, session: SessionDep, job_id: Annotated[int, Path(ge=1)]
+    ) -> SolveJobPublic:
+        job = _get_job(session, inspection, part, job_id)
+        if job.status in (JobStatus.QUEUED, JobStatus.RUNNING):
+            job.stop_requested = True
+            session.add(job)
+            commit(session)
+        return job_public(session, job)
+
+    @router.get("/versions", response_model=PlanVersionPage, name=f"list_{part}_versions")
+    def list_versions(
+        inspection: InspectionDep, session: SessionDep, page: PageDep
+    ) -> PlanVersionPage:
+        where = (PlanVersion.inspection_id == inspection.id, PlanVersion.part == part)
+        total = session.exec(select(func.count()).select_from(PlanVersion).where(*where)).one()
+        rows = session.exec(
+            select(PlanVersion)
+            .where(*where)
+            .order_by(PlanVersion.number)
+            .offset(page.offset)
+            .limit(page.limit)
+        ).all()
+        items = [PlanVersionSummary.model_validate(r, from_attributes=True) for r in rows]
+        return PlanVersionPage(items=items, total=total, limit=page.limit, offset=page.offset)
+
+    @router.get(
+        "/versions/{number}", response_model=PlanVersionPublic, name=f"get_{part}_version"
+    )
+    def read_version(
+        inspection: InspectionDep, session: SessionDep, number: Annotated[int, Path(ge=1)]
+    ) -> PlanVersion:
+        return get_version(session, inspection, part, number)
+
+    @router.post(
+        "/versions/{number}/publish",
+        response_model=PlanVersionPublic,
+        name=f"publish_{part}_version",
+        summary="Publish this version (it becomes the plan people see)",
+    )
+    def publish(
+        inspection: InspectionDep, session: SessionDep, number: Annotated[int, Path(ge=1)]
+    ) -> PlanVersion:
+        version = get_version(session, inspection, part, number)
+        if version.violations:
+            raise Conflict(
+                f"version {number} breaks hard rules and cannot be published",
+                [{"violation": v} for v in version.violations],
+            )
+        version.published_at = utc_now()
+        session.add(version)
+        commit(session)
+        session.refresh(version)
+        return version
+
+    @router.put(
+        "/versions/{number}/pins",
+        response_model=PlanVersionPublic,
+        name=f"pin_{part}_items",
+        summary="Items that must stay where they are in later re-plans",
+    )
+    def pin(
+        inspection: InspectionDep,
+        session: SessionDep,
+        number: Annotated[int, Path(ge=1)],
+        pins: Pins,
+    ) -> PlanVersion:
+        version = get_version(session, inspection, part, number)
+        known = {item.key for item in planner.items(problem_for(session, inspection, version),
+                                                    planner.load(version.plan))}
+        unknown = sorted(set(pins.items) - known)
+        if unknown:
+            raise Unprocessable.field("items", f"not in version {number}: {', '.join(unknown)}")
+        version.pinned = sorted(set(pins.items))
+        session.add(version)
+        commit(session)
+        session.refresh(version)
+        return version
+
+    @router.post(
+        "/versions/{number}/edits",
+        response_model=EditResult,
+        status_code=status.HTTP_201_CREATED,
+        name=f"edit_{part}_version",
+        summary="Move one item by hand; checked against the hard rules; makes a new version",
+    )
+    def edit(
+        inspection: InspectionDep,
+        session: SessionDep,
+        number: Annotated[int, Path(ge=1)],
+        change: PlacementEdit,
+    ) -> EditResult:
+        version = get_version(session, inspection, part, number)
+        problem = problem_for(session, inspection, version)
+        try:
+            edited = planner.edit(problem, planner.load(version.plan), change)
+        except (KeyError, ValueError) as error:
+            raise Unprocessable.field("item_id", str(error)) from error
+        violations = planner.validate(problem, edited)
+        if violations and not change.force:
+            raise Unprocessable(
+                "the edit breaks hard rules; nothing was saved (send force=true to keep it)",
+                [{"field": "start", "reason": v} for v in violations],
+            )
+        new = save_version(
+            session,
+            inspection,
+            planner.part,
+            planner.dump(edited),
+            {**version.report, "edited": True},
+            source="edit",
+            parent_number=version.number,
+            pinned=list(version.pinned),
+            violations=violations,
+        )
+        commit(session)
+        session.refresh(new)
+        return EditResult(
+            version=PlanVersionPublic.model_validate(new, from_attributes=True),
+            violations=violations,
+        )
+
+    @router.get("/versions/{number}/diff/{other}", name=f"diff_{part}_versions")
+    def diff(
+        inspection: InspectionDep,
+        session: SessionDep,
+        number: Annotated[int, Path(ge=1)],
+        other: Annotated[int, Path(ge=1)],
+    ) -> Any:
+        old = get_version(session, inspection, part, number)
+        new = get_version(session, inspection, part, other)
+        return jsonable(planner.diff(planner.load(old.plan), planner.load(new.plan)))
+
+    @router.get("/versions/{number}/analysis", name=f"analyse_{part}_version")
+    def analysis(
+        inspection: InspectionDep, session: SessionDep, number: Annotated[int, Path(ge=1)]
+    ) -> Any:
+        version = get_version(session, inspection, part, number)
+        problem = problem_for(session, inspection, version)
+        return jsonable(planner.analyse(problem, planner.load(version.plan)))
+
+    @router.get("/versions/{number}/suggestions", name=f"suggest_{part}_placements")
+    async def suggestions(
+        inspection: InspectionDep,
+        session: SessionDep,
+        number: Annotated[int, Path(ge=1)],
+        item_id: Annotated[int, Query(ge=1, description="Meeting request or setting id")],
+        limit: Annotated[int, Query(ge=1, le=20)] = 5,
+    ) -> Any:
+        version = get_version(session, inspection, part, number)
+        problem = problem_for(session, inspection, version)
+        plan = planner.load(version.plan)
+        try:
+            found = await run_in_threadpool(planner.suggest, problem, plan, item_id, limit)
+        except KeyError as error:
+            raise Unprocessable.field("item_id", f"not in this plan: {error}") from error
+        return jsonable(found)
+
+    @router.get("/versions/{number}/timetable", name=f"view_{part}_version")
+    def timetable(
+        inspection: InspectionDep,
+        session: SessionDep,
+        number: Annotated[int, Path(ge=1)],
+        by: Annotated[str, Query(pattern=r"^(day|venue|person|inspector|setting)$")] = "day",
+    ) -> Any:
+        version = get_version(session, inspection, part, number)
+        problem = problem_for(session, inspection, version)
+        try:
+            return jsonable(planner.views(problem, planner.load(version.plan), by))
+        except ValueError as error:
+            raise Unprocessable.field("by", str(error)) from error
+
+    @router.get(
+        "/explanation",
+        name=f"explain_{part}",
+        summary="Why requests cannot all be met: a feasibility check naming the conflicts",
+    )
+    async def explanation(
+        inspection: InspectionDep,
+        session: SessionDep,
+        time_limit_s: Annotated[float, Query(gt=0, le=120)] = 10.0,
+    ) -> Any:
+        problem = problem_for(session, inspection, None)
+        return jsonable(await run_in_threadpool(planner.explain, problem, time_limit_s))
+
+    return router
