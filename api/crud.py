@@ -196,9 +196,14 @@ def list_page(
             # JSON lists are stored as text on both databases; match the quoted element.
             conditions.append(cast(getattr(model, name), String).contains(f'"{value}"'))
     if text and resource.search:
-        pattern = f"%{text.lower()}%"
+        # autoescape: a "%" or "_" typed in the search box is a character, not a wildcard.
         conditions.append(
-            or_(*(func.lower(getattr(model, column)).like(pattern) for column in resource.search))
+            or_(
+                *(
+                    func.lower(getattr(model, column)).contains(text.lower(), autoescape=True)
+                    for column in resource.search
+                )
+            )
         )
     total = session.exec(select(func.count()).select_from(model).where(*conditions)).one()
     rows = session.exec(

@@ -57,7 +57,7 @@ def list_local_areas(
 ) -> LocalAreaPage:
     stmt = select(LocalArea)
     if q:
-        stmt = stmt.where(func.lower(LocalArea.name).like(f"%{q.lower()}%"))
+        stmt = stmt.where(func.lower(LocalArea.name).contains(q.lower(), autoescape=True))
     total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
     rows = session.exec(stmt.order_by(LocalArea.id).offset(page.offset).limit(page.limit)).all()
     items = [LocalAreaPublic.model_validate(r) for r in rows]
