@@ -1,0 +1,194 @@
+"""First-fit baseline: what a coordinator does by hand, and the solver's starting hint.
+
+Meetings go in one by one, most constrained first, at the earliest time and the smallest
+venue that work given everything already placed; whoever is free is invited along. The
+same placement builder serves :mod:`suggest`, which tries every time for one meeting.
+"""
+
+from __future__ import annotations
+
+import time as wallclock
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+
+from scheduler.solving import SolveReport, SolveStatus
+from scheduler.strategy.analysis import plan_cost
+from scheduler.strategy.constraints import buffer_minutes
+from scheduler.strategy.options import MeetingOptions, StartOption, all_options
+from scheduler.strategy.plan import Placement, StrategyPlan, Unplaced
+from scheduler.strategy.problem import StrategyProblem
+from scheduler.strategy.timeline import Timeline
+from scheduler.strategy.validation import PlanChecker
+
+
+@dataclass
+class Occupancy:
+    """Who and what is already booked, to test a candidate placement quickly."""
+
+    problem: StrategyProblem
+    timeline: Timeline
+    by_person: dict[int, list[Placement]] = field(default_factory=lambda: defaultdict(list))
+    by_venue: dict[int, list[Placement]] = field(default_factory=lambda: defaultdict(list))
+    load: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+
+    def add(self, p: Placement) -> None:
+        for person in p.attendee_ids:
+            self.by_person[person].append(p)
+        if p.venue_id is not None:
+            self.by_venue[p.venue_id].append(p)
+        for i in p.inspector_ids:
+            self.load[i] += int((p.end - p.start).total_seconds() // 60)
+
+    def person_free(self, person_id: int, s: StartOption, venue_id: int | None) -> bool:
+        limit = self.problem.person_by_id[person_id].max_meetings_per_day
+        same_day = 0
+        day = s.start.astimezone(self.timeline.tz).date()
+        for q in self.by_person.get(person_id, []):
+            if q.start < s.end and s.start < q.end:
+                return False
+            if q.start.astimezone(self.timeline.tz).date() == day:
+                same_day += 1
+            if venue_id is not None and q.venue_id is not None and q.venue_id != venue_id:
+                need = timedelta(minutes=buffer_minutes(self.problem, q.venue_id, venue_id))
+                gap = s.start - q.end if q.start < s.start else q.start - s.end
+                if gap < need:
+                    return False
+        return limit is None or same_day < limit
+
+    def venue_free(self, venue_id: int, s: StartOption) -> bool:
+        return all(not (q.start < s.end and s.start < q.end) for q in self.by_venue.get(venue_id, []))
+
+
+def build_placement(
+    occupancy: Occupancy,
+    option: MeetingOptions,
+    k: int,
+    venue_id: int | None,
+    prefer: Placement | None = None,
+) -> Placement | None:
+    """The placement of ``option.meeting`` at its k-th start in ``venue_id`` with everyone
+    who is free, or None when a compulsory person, inspector or note-taker is not."""
+    s = option.starts[k]
+    meeting = option.meeting
+    kept = set(prefer.attendee_ids) if prefer else set()
+
+    def free(person_id: int) -> bool:
+        return occupancy.person_free(person_id, s, venue_id)
+
+    def pick(candidates: dict[int, set[int]], wanted: int) -> list[int]:
+        ready = [p for p, ok in candidates.items() if k in ok and free(p)]
+        ready.sort(key=lambda p: (p not in kept, occupancy.load.get(p, 0), p))
+        return ready[:wanted]
+
+    if not all(free(p) for p in option.hard_people):
+        return None
+    inspectors = [i for i in occupancy.problem.inspector_ids if i in option.hard_people]
+    if meeting.inspector_rule == "any":
+        chosen = pick(option.any_inspectors, 1)
+        if not chosen:
+            return None
+        inspectors += chosen
+    note_taker = meeting.note_taker_id
+    if note_taker is None:
+        pool = pick(option.pool_note_takers, 1)
+        if not pool:
+            return None
+        note_taker = pool[0]
+    reps = pick(option.reps, meeting.parent_reps_wanted)
+    frontline = pick(option.frontline, len(option.frontline))
+    optional = pick(option.optional, len(option.optional))
+    if venue_id is not None:
+        venue = occupancy.problem.venue_by_id[venue_id]
+        people = occupancy.problem.person_by_id
+        if not venue.step_free:
+            reps = [p for p in reps if not people[p].needs_step_free]
+            frontline = [p for p in frontline if not people[p].needs_step_free]
+            optional = [p for p in optional if not people[p].needs_step_free]
+        if any(people[i].needs_step_free for i in inspectors + [note_taker]) and not venue.step_free:
+            return None
+        room = venue.capacity - option.base_headcount
+        if room < 0:
+            return None
+        reps = reps[:room]
+        room -= len(reps)
+        frontline = frontline[:room]
+        room -= len(frontline)
+        optional = optional[:room]
+    return Placement(
+        meeting_id=meeting.id,
+        start=s.start,
+        end=s.end,
+        venue_id=venue_id,
+        inspector_ids=tuple(sorted(inspectors)),
+        required_ids=meeting.required_ids,
+        optional_ids=tuple(sorted(optional)),
+        frontline_ids=tuple(sorted(frontline)),
+        parent_rep_ids=tuple(sorted(reps)),
+        note_taker_id=note_taker,
+    )
+
+
+def venue_order(problem: StrategyProblem, option: MeetingOptions) -> list[int | None]:
+    """Online meetings need no venue; otherwise smallest suitable venue first."""
+    if option.meeting.online:
+        return [None]
+    venues = problem.venue_by_id
+    return sorted(option.venues, key=lambda v: (venues[v].capacity, v))
+
+
+def first_fit(occupancy: Occupancy, checker: PlanChecker, option: MeetingOptions, plan: StrategyPlan) -> Placement | None:
+    problem = occupancy.problem
+    for k in range(len(option.starts)):
+        for venue_id in venue_order(problem, option):
+            if venue_id is not None and (
+                k not in option.venues[venue_id] or not occupancy.venue_free(venue_id, option.starts[k])
+            ):
+                continue
+            placement = build_placement(occupancy, option, k, venue_id)
+            if placement is not None and not checker.placement_against(plan, placement):
+                return placement
+    return None
+
+
+def greedy(problem: StrategyProblem) -> StrategyPlan:
+    """First-fit plan, costed on the same objective as the solver."""
+    from scheduler.strategy.reasons import unplaced_reasons
+
+    started = wallclock.perf_counter()
+    timeline = Timeline(problem)
+    options = all_options(problem, timeline)
+    occupancy = Occupancy(problem, timeline)
+    checker = PlanChecker(problem)
+    order = sorted(
+        options.values(),
+        key=lambda o: (
+            o.meeting.fixed_start is None and o.meeting.id not in problem.pinned_ids,
+            len(o.starts),
+            -len(o.hard_people),
+            o.meeting.id,
+        ),
+    )
+    plan = StrategyPlan(report=SolveReport(SolveStatus.UNKNOWN, None, None, None, 0.0), solver="greedy")
+    for option in order:
+        if not option.starts:
+            continue
+        placement = first_fit(occupancy, checker, option, plan)
+        if placement is not None:
+            occupancy.add(placement)
+            plan = plan.with_placement(placement)
+    unplaced = tuple(
+        Unplaced(m.id, tuple(unplaced_reasons(problem, timeline, options[m.id], plan)))
+        for m in problem.meetings
+        if plan.placement(m.id) is None
+    )
+    plan = replace(plan, unplaced=unplaced)
+    cost = plan_cost(problem, plan)
+    report = SolveReport(
+        status=SolveStatus.FEASIBLE,
+        objective=float(cost),
+        bound=None,
+        gap=None,
+        wall_s=round(wallclock.perf_counter() - started, 4),
+    )
+    return replace(plan, report=report)

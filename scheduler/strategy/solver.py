@@ -1,0 +1,134 @@
+"""The strategy-day solver: options -> variables -> hard rules + soft goals -> plan.
+
+The greedy first-fit plan is built first and handed to CP-SAT as a hint (or the previous
+plan in a re-plan), and kept if CP-SAT finds nothing better in time, so the solver is never
+worse than the baseline. Meetings that cannot go in are dropped at a large cost rather
+than making the model infeasible, and each gets the reasons why.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from ortools.sat.python import cp_model
+
+from scheduler.solving import (
+    ProgressListener,
+    SolveOptions,
+    SolveReport,
+    SolveStatus,
+    StopRequest,
+    relative_gap,
+    solve_model,
+)
+from scheduler.strategy.analysis import plan_cost
+from scheduler.strategy.constraints import HARD_CONSTRAINTS, ModelContext
+from scheduler.strategy.greedy import greedy
+from scheduler.strategy.objectives import SOFT_GOALS, SoftGoal
+from scheduler.strategy.options import MeetingOptions, all_options
+from scheduler.strategy.plan import Placement, StrategyPlan, Unplaced
+from scheduler.strategy.problem import StrategyProblem
+from scheduler.strategy.reasons import unplaced_reasons
+from scheduler.strategy.timeline import Timeline
+from scheduler.strategy.variables import StrategyVariables
+
+
+@dataclass
+class StrategyModel:
+    """A built model and what is needed to read a plan back out of it."""
+
+    problem: StrategyProblem
+    timeline: Timeline
+    options: Mapping[int, MeetingOptions]
+    model: cp_model.CpModel
+    vars: StrategyVariables
+
+
+def build_model(problem: StrategyProblem, goals: tuple[SoftGoal, ...] = SOFT_GOALS) -> StrategyModel:
+    timeline = Timeline(problem)
+    options = all_options(problem, timeline)
+    model = cp_model.CpModel()
+    variables = StrategyVariables(model, problem, timeline, options)
+    ctx = ModelContext(problem, timeline, options, model, variables)
+    for rule in HARD_CONSTRAINTS:
+        rule.build(ctx)
+    terms = [(w, expr) for goal in goals for w, expr in goal.build(ctx)]
+    model.minimize(sum(w * expr for w, expr in terms))
+    return StrategyModel(problem, timeline, options, model, variables)
+
+
+def finish_plan(
+    built: StrategyModel, placements: list[Placement], report: SolveReport, solver: str
+) -> StrategyPlan:
+    """Attach unplaced reasons and the recomputed cost to a set of placements."""
+    plan = StrategyPlan(report=report, placements=tuple(placements), solver=solver)
+    unplaced = tuple(
+        Unplaced(
+            m.id,
+            tuple(unplaced_reasons(built.problem, built.timeline, built.options[m.id], plan)),
+        )
+        for m in built.problem.meetings
+        if plan.placement(m.id) is None
+    )
+    return replace(plan, unplaced=unplaced)
+
+
+def _portfolio(options: SolveOptions) -> cp_model.CpSolver:
+    """On two workers CP-SAT's default portfolio has no lower-bound search besides the LP
+    worker; the core-based worker is what lifts the bound of this sum-of-penalties
+    objective, so a two-worker solve runs exactly those two."""
+    solver = cp_model.CpSolver()
+    workers = options.workers or os.cpu_count() or 1
+    if not options.reproducible and workers == 2:
+        solver.parameters.subsolvers.extend(["core", "default_lp"])
+    return solver
+
+
+def solve(
+    problem: StrategyProblem,
+    options: SolveOptions | None = None,
+    on_progress: ProgressListener | None = None,
+    should_stop: StopRequest | None = None,
+) -> StrategyPlan:
+    """Best timetable found within the limits of ``options``.
+
+    ``report.objective`` is the plan's cost as :func:`analyse` computes it; ``report.bound``
+    is CP-SAT's proven lower bound, so ``report.gap`` is honest whichever plan is returned.
+    """
+    options = options or SolveOptions()
+    started = time.perf_counter()
+    baseline = greedy(problem)
+    built = build_model(problem)
+    start_from = problem.previous or baseline
+    built.vars.hint(list(start_from.placements))
+    solver, report = solve_model(
+        built.model, options, on_progress, should_stop, solver=_portfolio(options)
+    )
+
+    notes: list[str] = []
+    plan: StrategyPlan | None = None
+    if report.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+        plan = finish_plan(built, built.vars.extract(solver), report, "cp-sat")
+        plan = replace(plan, model_objective=report.objective)
+    cost = plan_cost(problem, plan) if plan is not None else None
+    assert baseline.report.objective is not None
+    if plan is None or cost is None or baseline.report.objective < cost:
+        notes.append("kept the greedy first-fit plan: CP-SAT found nothing better in time")
+        plan = replace(baseline, solver="cp-sat", model_objective=None)
+        cost = int(baseline.report.objective)
+    status = report.status
+    if status in (SolveStatus.UNKNOWN, SolveStatus.INFEASIBLE):
+        status = SolveStatus.FEASIBLE
+    bound = report.bound
+    final = SolveReport(
+        status=status,
+        objective=float(cost),
+        bound=bound,
+        gap=relative_gap(float(cost), bound),
+        wall_s=round(time.perf_counter() - started, 4),
+        stopped_early=report.stopped_early,
+    )
+    return replace(plan, report=final, notes=tuple(notes))
