@@ -16,7 +16,7 @@ from fastapi import Request
 from sqlmodel import Session, select
 
 from api.problems import ProblemError
-from models.api_token import ApiToken, Role
+from models.api_token import ApiToken, TokenRole
 
 TOKEN_PREFIX = "iw_"
 OPEN_PATHS = ("/api/v1/health", "/api/v1/feeds/", "/api/v1/rsvp/")
@@ -39,7 +39,7 @@ class Principal:
     """Who is calling: an area's token, or the operator (every area)."""
 
     name: str
-    role: Role
+    role: TokenRole
     local_area_id: int | None  # None = operator
 
     @property
@@ -58,7 +58,7 @@ def new_token() -> str:
     return TOKEN_PREFIX + secrets.token_urlsafe(32)
 
 
-def issue_token(session: Session, area_id: int, name: str, role: Role) -> tuple[ApiToken, str]:
+def issue_token(session: Session, area_id: int, name: str, role: TokenRole) -> tuple[ApiToken, str]:
     """Create a token; the plain text is returned once and never stored."""
     token = new_token()
     row = ApiToken(
@@ -83,7 +83,7 @@ def _bearer(request: Request) -> str | None:
 def identify(session: Session, token: str, operator_hash: str | None) -> Principal | None:
     digest = hash_token(token)
     if operator_hash and hmac.compare_digest(digest, operator_hash):
-        return Principal(name="operator", role=Role.ADMIN, local_area_id=None)
+        return Principal(name="operator", role=TokenRole.ADMIN, local_area_id=None)
     row = session.exec(select(ApiToken).where(ApiToken.token_hash == digest)).first()
     if row is None or row.revoked_at is not None:
         return None
@@ -92,11 +92,11 @@ def identify(session: Session, token: str, operator_hash: str | None) -> Princip
     )
 
 
-def required_role(method: str, path: str) -> Role:
+def required_role(method: str, path: str) -> TokenRole:
     segments = path.strip("/").split("/")
     if any(segment in ADMIN_SEGMENTS for segment in segments):
-        return Role.ADMIN
-    return Role.VIEWER if method in READ_METHODS else Role.COORDINATOR
+        return TokenRole.ADMIN
+    return TokenRole.VIEWER if method in READ_METHODS else TokenRole.COORDINATOR
 
 
 def is_open(path: str) -> bool:

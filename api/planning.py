@@ -89,3 +89,26 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple | set | frozenset):
         return [jsonable(v) for v in value]
     return value
+
+
+def grouped_items(items: list[PlanItem], by: str, inspector_ids: set[int]) -> dict[str, Any]:
+    """Plan items grouped for a timetable view: by day, venue, setting, person or inspector."""
+    groups: dict[str, list[PlanItem]] = {}
+
+    def add(key: object, item: PlanItem) -> None:
+        groups.setdefault(str(key), []).append(item)
+
+    for item in sorted(items, key=lambda i: (i.start, i.key)):
+        if by == "day":
+            add(item.start.date().isoformat(), item)
+        elif by == "venue":
+            add("online" if item.online else item.venue_id, item)
+        elif by == "setting":
+            add(item.setting_id, item)
+        elif by in ("person", "inspector"):
+            for attendee in item.attendees:
+                if by == "person" or attendee.person_id in inspector_ids:
+                    add(attendee.person_id, item)
+        else:
+            raise ValueError(f"unknown view {by!r}")
+    return {key: jsonable(value) for key, value in groups.items()}

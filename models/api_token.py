@@ -13,7 +13,7 @@ from models.base import Page
 from models.types import UTCDateTime, utc_now
 
 
-class Role(StrEnum):
+class TokenRole(StrEnum):
     """What a token may do. Each role includes the ones below it."""
 
     ADMIN = "admin"  # tokens, audit log, everything
@@ -22,14 +22,14 @@ class Role(StrEnum):
 
     @property
     def rank(self) -> int:
-        return {Role.VIEWER: 1, Role.COORDINATOR: 2, Role.ADMIN: 3}[self]
+        return {TokenRole.VIEWER: 1, TokenRole.COORDINATOR: 2, TokenRole.ADMIN: 3}[self]
 
 
 class ApiToken(SQLModel, table=True):
     id: int | None = ColumnField(default=None, primary_key=True)
     local_area_id: int = ColumnField(foreign_key="localarea.id", index=True)
     name: str
-    role: Role
+    role: TokenRole
     token_hash: str = ColumnField(unique=True, index=True)
     prefix: str
     created_at: datetime = ColumnField(default_factory=utc_now, sa_type=UTCDateTime)
@@ -38,14 +38,14 @@ class ApiToken(SQLModel, table=True):
 
 class ApiTokenCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200, description="Who or what uses it")
-    role: Role
+    role: TokenRole
 
 
 class ApiTokenPublic(BaseModel):
     id: int
     local_area_id: int
     name: str
-    role: Role
+    role: TokenRole
     prefix: str = Field(description="First characters, to recognise the token")
     created_at: datetime
     revoked_at: datetime | None
