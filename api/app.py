@@ -16,6 +16,7 @@ from api.routers import (
     meeting_requests,
     organisations,
     people,
+    readiness,
     venues,
     visit_candidates,
 )
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         inspections,
         meeting_requests,
         visit_candidates,
+        readiness,
     ):
         api.include_router(module.router)
     app.include_router(api)

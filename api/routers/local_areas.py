@@ -9,6 +9,7 @@ from sqlmodel import select
 from api import crud
 from api.deps import AreaDep, PageDep, SessionDep
 from api.problems import Conflict
+from api.readiness_seed import seed_register
 from api.resource_routes import ERRORS, IfMatch
 from models import Inspection, Organisation, Person, Setting, Venue
 from models.local_area import (
@@ -45,6 +46,7 @@ def create_local_area(
     session.add(area)
     crud.commit(session)
     session.refresh(area)
+    seed_register(session, area.id)  # data sets and documents every area starts with
     response.headers["ETag"] = crud.etag(area)
     return area
 
