@@ -1,0 +1,339 @@
+"""Subscription feeds: tokens for a person, an inspector, a venue or the whole week, and the feed.
+
+``GET /api/v1/feeds/{token}.ics`` needs nothing but the token. The token is looked up (as its
+hash) on every request, so a revoked token answers 404 at once; the body is cached per token
+and per state of the published calendar, so a change is seen at the next poll.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from threading import Lock
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Path, Request, Response, status
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from api.crud import commit
+from api.deps import AreaDep, InspectionDep, PageDep, SessionDep, SettingsDep
+from api.problems import NotFound, Problem, Unprocessable
+from api.publishing import event_of
+from models.calendar_state import CalendarAttendance, CalendarItem
+from models.feed_token import (
+    FeedKind,
+    FeedToken,
+    FeedTokenCreate,
+    FeedTokenCreated,
+    FeedTokenPage,
+    FeedTokenPublic,
+)
+from models.inspection import Inspection
+from models.person import Person, PersonKind
+from models.types import utc_now
+from models.venue import Venue
+from scheduler.ical import CalendarEvent, feed_calendar, feed_etag, feed_last_modified
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": Problem, "description": "Unknown id, or a revoked token"},
+    422: {"model": Problem, "description": "Invalid field"},
+}
+CALENDAR = "text/calendar; charset=utf-8"
+_CACHE_SIZE = 512
+
+router = APIRouter(
+    prefix="/areas/{area_id}/inspections/{inspection_id}/feed-tokens",
+    tags=["calendar feeds"],
+    responses=ERRORS,
+)
+public_router = APIRouter(prefix="/feeds", tags=["calendar feeds"])
+
+
+def hash_feed_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def feed_urls(base_url: str, token: str) -> tuple[str, str]:
+    """The https (or http) URL and the webcal:// URL calendar apps subscribe to."""
+    url = f"{base_url.rstrip('/')}/api/v1/feeds/{token}.ics"
+    return url, "webcal://" + url.split("://", 1)[1]
+
+
+def _check_subject(session: Session, inspection: Inspection, body: FeedTokenCreate) -> None:
+    if body.kind == FeedKind.WEEK:
+        return
+    if body.kind == FeedKind.VENUE:
+        venue = session.get(Venue, body.subject_id)
+        if venue is None or venue.local_area_id != inspection.local_area_id:
+            raise Unprocessable.field("subject_id", f"venue {body.subject_id} does not exist")
+        return
+    person = session.get(Person, body.subject_id)
+    if person is None or person.local_area_id != inspection.local_area_id:
+        raise Unprocessable.field("subject_id", f"person {body.subject_id} does not exist")
+    if body.kind == FeedKind.INSPECTOR and not (
+        person.kind == PersonKind.INSPECTOR or person.id in inspection.inspector_ids
+    ):
+        raise Unprocessable.field("subject_id", f"person {person.id} is not an inspector")
+
+
+def _public(row: FeedToken) -> FeedTokenPublic:
+    return FeedTokenPublic.model_validate(row, from_attributes=True)
+
+
+@router.post(
+    "",
+    response_model=FeedTokenCreated,
+    status_code=status.HTTP_201_CREATED,
+    name="create_feed_token",
+    summary="Create a feed token (shown once, with its webcal:// and https URLs)",
+)
+def create_feed_token(
+    body: FeedTokenCreate,
+    area: AreaDep,
+    inspection: InspectionDep,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> FeedTokenCreated:
+    assert inspection.id is not None and area.id is not None
+    _check_subject(session, inspection, body)
+    token = secrets.token_urlsafe(32)
+    row = FeedToken(
+        local_area_id=area.id,
+        inspection_id=inspection.id,
+        kind=body.kind,
+        subject_id=body.subject_id,
+        label=body.label,
+        token_hash=hash_feed_token(token),
+    )
+    session.add(row)
+    commit(session)
+    session.refresh(row)
+    https_url, webcal_url = feed_urls(settings.public_base_url, token)
+    return FeedTokenCreated(
+        **_public(row).model_dump(), token=token, https_url=https_url, webcal_url=webcal_url
+    )
+
+
+@router.get("", response_model=FeedTokenPage, name="list_feed_tokens", summary="List feed tokens")
+def list_feed_tokens(
+    inspection: InspectionDep,
+    session: SessionDep,
+    page: PageDep,
+    include_revoked: bool = False,
+) -> FeedTokenPage:
+    where = [col(FeedToken.inspection_id) == inspection.id]
+    if not include_revoked:
+        where.append(col(FeedToken.revoked_at).is_(None))
+    total = session.exec(select(func.count()).select_from(FeedToken).where(*where)).one()
+    rows = session.exec(
+        select(FeedToken)
+        .where(*where)
+        .order_by(col(FeedToken.id))
+        .offset(page.offset)
+        .limit(page.limit)
+    ).all()
+    items = [_public(row) for row in rows]
+    return FeedTokenPage(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+@router.delete(
+    "/{feed_token_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    name="revoke_feed_token",
+    summary="Revoke a feed token: its URL answers 404 from now on",
+)
+def revoke_feed_token(
+    inspection: InspectionDep,
+    session: SessionDep,
+    feed_token_id: Annotated[int, Path(ge=1)],
+) -> Response:
+    row = session.get(FeedToken, feed_token_id)
+    if row is None or row.inspection_id != inspection.id:
+        raise NotFound(f"feed token {feed_token_id} does not exist in inspection {inspection.id}")
+    if row.revoked_at is None:
+        row.revoked_at = utc_now()
+        commit(session)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+# --- the feed itself -------------------------------------------------------------------------
+
+
+class FeedCache:
+    """Feed bodies by (token hash, calendar state): a change of state is a new key."""
+
+    def __init__(self, size: int = _CACHE_SIZE) -> None:
+        self._entries: OrderedDict[tuple[Any, ...], tuple[bytes, str, datetime]] = OrderedDict()
+        self._size = size
+        self._lock = Lock()
+
+    def get(self, key: tuple[Any, ...]) -> tuple[bytes, str, datetime] | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key: tuple[Any, ...], entry: tuple[bytes, str, datetime]) -> None:
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+
+def _cache(request: Request) -> FeedCache:
+    cache = getattr(request.app.state, "feed_cache", None)
+    if cache is None:
+        cache = request.app.state.feed_cache = FeedCache()
+    return cache
+
+
+def _calendar_state(session: Session, token: FeedToken) -> tuple[Any, ...]:
+    """Everything a feed's bytes depend on, cheap to read: counts and latest changes."""
+    items = session.exec(
+        select(func.count(), func.max(CalendarItem.updated_at)).where(
+            CalendarItem.inspection_id == token.inspection_id
+        )
+    ).one()
+    attendances = session.exec(
+        select(func.count(), func.max(CalendarAttendance.updated_at))
+        .join(CalendarItem, col(CalendarItem.id) == CalendarAttendance.calendar_item_id)
+        .where(CalendarItem.inspection_id == token.inspection_id)
+    ).one()
+    inspection = session.get(Inspection, token.inspection_id)
+    subject_version = None
+    if token.kind in (FeedKind.PERSON, FeedKind.INSPECTOR):
+        person = session.get(Person, token.subject_id)
+        subject_version = person.version if person else None
+    elif token.kind == FeedKind.VENUE:
+        venue = session.get(Venue, token.subject_id)
+        subject_version = venue.version if venue else None
+    return (
+        tuple(items),
+        tuple(attendances),
+        inspection.version if inspection else None,
+        subject_version,
+    )
+
+
+def _person_events(session: Session, inspection_id: int, person_id: int) -> list[CalendarEvent]:
+    """A person's items; ones they were taken off come as cancelled (dropped, but dated)."""
+    rows = session.exec(
+        select(CalendarItem, CalendarAttendance)
+        .join(CalendarAttendance, col(CalendarItem.id) == CalendarAttendance.calendar_item_id)
+        .where(
+            CalendarItem.inspection_id == inspection_id,
+            CalendarAttendance.person_id == person_id,
+        )
+    ).all()
+    events = []
+    for item, attendance in rows:
+        event = event_of(item, [])
+        if not attendance.active:
+            event = _dropped(event, attendance.updated_at)
+        events.append(event)
+    return events
+
+
+def _dropped(event: CalendarEvent, when: datetime) -> CalendarEvent:
+    latest = max(d for d in (event.last_modified, when) if d is not None)
+    return replace(event, status="CANCELLED", last_modified=latest)
+
+
+def _items_events(session: Session, rows: Iterable[CalendarItem]) -> list[CalendarEvent]:
+    return [event_of(row, []) for row in rows]
+
+
+def feed_contents(session: Session, token: FeedToken) -> tuple[str, list[CalendarEvent]]:
+    """The feed's name and its events (cancelled ones included; the feed drops them)."""
+    inspection = session.get(Inspection, token.inspection_id)
+    if inspection is None:
+        raise NotFound("this feed does not exist")
+    title = inspection.title
+    if token.kind in (FeedKind.PERSON, FeedKind.INSPECTOR):
+        person = session.get(Person, token.subject_id)
+        if person is None or person.id is None:
+            raise NotFound("this feed does not exist")
+        prefix = "Inspector " if token.kind == FeedKind.INSPECTOR else ""
+        name = f"{title}: {prefix}{person.name}"
+        return name, _person_events(session, token.inspection_id, person.id)
+    query = select(CalendarItem).where(CalendarItem.inspection_id == token.inspection_id)
+    if token.kind == FeedKind.VENUE:
+        venue = session.get(Venue, token.subject_id)
+        if venue is None:
+            raise NotFound("this feed does not exist")
+        name = f"{title}: {venue.name}"
+        query = query.where(CalendarItem.venue_id == venue.id)
+    else:
+        name = title
+    return name, _items_events(session, session.exec(query).all())
+
+
+def _not_modified(
+    etag: str, last_modified: datetime, if_none_match: str | None, if_modified_since: str | None
+) -> bool:
+    """RFC 9110: If-None-Match decides when present; otherwise If-Modified-Since."""
+    if if_none_match is not None:
+        tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+        return "*" in tags or etag in tags
+    if if_modified_since is not None:
+        try:
+            since = parsedate_to_datetime(if_modified_since)
+        except (TypeError, ValueError):
+            return False
+        if since.tzinfo is None:
+            since = since.replace(tzinfo=UTC)
+        return last_modified.replace(microsecond=0) <= since
+    return False
+
+
+@public_router.get(
+    "/{token}.ics",
+    name="get_feed",
+    summary="A subscription feed (METHOD:PUBLISH); the token is the only key",
+    response_class=Response,
+    responses={
+        200: {"content": {"text/calendar": {}}, "description": "The feed"},
+        304: {"description": "Not modified since the ETag or date given"},
+        404: {"model": Problem, "description": "Unknown or revoked token"},
+    },
+)
+def get_feed(
+    token: Annotated[str, Path(min_length=16, max_length=100)],
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    if_none_match: Annotated[str | None, Header()] = None,
+    if_modified_since: Annotated[str | None, Header()] = None,
+) -> Response:
+    row = session.exec(
+        select(FeedToken).where(FeedToken.token_hash == hash_feed_token(token))
+    ).first()
+    if row is None or row.revoked_at is not None:
+        raise NotFound("this feed does not exist or was revoked")
+    cache = _cache(request)
+    key = (row.token_hash, settings.feed_refresh, _calendar_state(session, row))
+    entry = cache.get(key)
+    if entry is None:
+        name, events = feed_contents(session, row)
+        body = feed_calendar(name, events, settings.feed_refresh)
+        last_modified = feed_last_modified(events) or row.created_at
+        entry = (body, feed_etag(body), last_modified)
+        cache.put(key, entry)
+    body, etag, last_modified = entry
+    headers = {
+        "ETag": etag,
+        "Last-Modified": format_datetime(last_modified.astimezone(UTC), usegmt=True),
+        "Cache-Control": "private, no-cache",
+    }
+    if _not_modified(etag, last_modified, if_none_match, if_modified_since):
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
+    headers["Content-Disposition"] = 'inline; filename="inspection-week.ics"'
+    return Response(content=body, media_type=CALENDAR, headers=headers)
