@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import lru_cache
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -20,6 +22,36 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list, description="Closed unless listed")
     public_base_url: str = Field(
         default="http://127.0.0.1:8000", description="Base of links in emails and feeds"
+    )
+
+    # Calendar invitations and feeds (issue 5). Without smtp_host, invitations wait in the outbox.
+    smtp_host: str | None = Field(default=None, description="Mail server; unset = no sending")
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_starttls: bool = Field(default=True, description="Upgrade the connection with STARTTLS")
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_timeout_s: float = Field(default=30.0, gt=0)
+    mail_from: str | None = Field(
+        default=None,
+        description="Sender, e.g. 'Inspection Week <invites@council.example>'; default: organiser",
+    )
+    rsvp_secret: SecretStr | None = Field(
+        default=None, description="Key that signs accept/decline links; unset = no links"
+    )
+    feed_refresh: timedelta = Field(
+        default=timedelta(hours=1), description="How often feed clients poll (ISO 8601, PT1H)"
+    )
+    note_taker_role: Literal["CHAIR", "REQ-PARTICIPANT"] = Field(
+        default="CHAIR", description="iCalendar ROLE of a meeting's note-taker"
+    )
+    online_meeting_url: str | None = Field(
+        default=None, description="Link written as LOCATION of online items"
+    )
+    outbox_poll_s: float = Field(default=10.0, gt=0, description="Sender wakes this often")
+    outbox_max_attempts: int = Field(default=8, ge=1, description="Then the message is failed")
+    outbox_retry_base_s: float = Field(default=60.0, gt=0, description="First retry delay")
+    outbox_stuck_after_s: float = Field(
+        default=600.0, gt=0, description="A 'sending' row older than this is from a dead sender"
     )
 
 
