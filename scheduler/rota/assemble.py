@@ -1,0 +1,150 @@
+"""Turn chosen routes into a RotaPlan, with coverage and the reasons a setting is left out."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from scheduler.rota.context import RotaContext
+from scheduler.rota.plan import Coverage, Leg, RotaPlan, Route, Unplaced, Visit
+from scheduler.rota.problem import TYPE_LABELS, Candidate
+from scheduler.rota.routes import TimedRoute, time_route
+from scheduler.solving import SolveReport
+
+
+def build_plan(
+    ctx: RotaContext,
+    routes: list[TimedRoute],
+    report: SolveReport,
+    notes: tuple[str, ...] = (),
+) -> RotaPlan:
+    ordered = sorted(routes, key=lambda r: (r.day_index, r.inspector_id))
+    visits = tuple(
+        Visit(
+            setting_id=stop.setting_id,
+            inspector_id=route.inspector_id,
+            start=ctx.at(route.day_index, stop.start),
+            end=ctx.at(route.day_index, stop.end),
+            travel_before_minutes=stop.travel_before,
+        )
+        for route in ordered
+        for stop in route.stops
+    )
+    plan_routes = tuple(
+        Route(
+            inspector_id=route.inspector_id,
+            day=ctx.problem.days[route.day_index].date,
+            setting_ids=route.setting_ids,
+            legs=tuple(
+                Leg(
+                    leg.origin,
+                    leg.destination,
+                    ctx.at(route.day_index, leg.depart),
+                    ctx.at(route.day_index, leg.arrive),
+                    leg.minutes,
+                )
+                for leg in route.legs
+            ),
+            lunch_start=ctx.at(route.day_index, route.lunch[0]),
+            lunch_end=ctx.at(route.day_index, route.lunch[1]),
+        )
+        for route in ordered
+    )
+    visited = {v.setting_id for v in visits}
+    return RotaPlan(
+        report=report,
+        visits=visits,
+        routes=plan_routes,
+        coverage=coverage_of(ctx, visited),
+        unplaced=tuple(
+            Unplaced(c.setting_id, c.name, True, tuple(reasons_left_out(ctx, c)))
+            for c in ctx.problem.candidates
+            if c.must_visit and c.setting_id not in visited
+        ),
+        notes=notes + tuple(quota_notes(ctx, visited)),
+    )
+
+
+def coverage_of(ctx: RotaContext, visited: set[int]) -> tuple[Coverage, ...]:
+    met = Counter(ctx.candidates[s].setting_type for s in visited)
+    return tuple(
+        Coverage(setting_type, asked, met[setting_type])
+        for setting_type, asked in ctx.problem.quotas.minimum.items()
+    )
+
+
+def reachable_days(ctx: RotaContext, candidate: Candidate) -> list[int]:
+    """Days on which some inspector can visit the setting alone, base to base."""
+    return [
+        day_index
+        for day_index in range(len(ctx.problem.days))
+        if any(
+            time_route(ctx, inspector, day_index, (candidate.setting_id,)) is not None
+            for inspector in ctx.problem.inspectors
+        )
+    ]
+
+
+def reasons_left_out(ctx: RotaContext, candidate: Candidate) -> list[str]:
+    """Why a setting has no visit, day by day, in words a coordinator can act on."""
+    length = ctx.problem.visit_minutes(candidate)
+    reasons = []
+    reachable = reachable_days(ctx, candidate)
+    for day_index in range(len(ctx.problem.days)):
+        day = ctx.day_name(day_index)
+        opening = candidate.opening_on(ctx.problem.days[day_index].date)
+        if opening is None:
+            reasons.append(f"closed on {day}")
+        elif not any(hi - lo >= length for lo, hi in ctx.setting_windows(candidate, day_index)):
+            reasons.append(
+                f"no {length}-minute slot on {day} inside its opening hours "
+                f"{opening[0]:%H:%M}-{opening[1]:%H:%M} and working hours, "
+                "outside its unavailable times"
+            )
+        elif day_index not in reachable:
+            reasons.append(
+                f"no inspector can travel there from their base, visit for {length} minutes, "
+                f"take lunch and be back within working hours on {day}"
+            )
+    if reachable:
+        days = " or ".join(ctx.day_name(d) for d in reachable)
+        reasons.append(
+            f"it can be visited on {days}, but not alongside the other visits: every inspector "
+            "who could go is at the visit limit or has no time left between visits"
+        )
+    if ctx.is_pinned(candidate.setting_id):
+        reasons.append("it is pinned to a time that no longer fits")
+    return reasons
+
+
+def quota_notes(ctx: RotaContext, visited: set[int]) -> list[str]:
+    """For each type whose quota is not met, why (when nobody of that type can be reached)."""
+    met = Counter(ctx.candidates[s].setting_type for s in visited)
+    notes = []
+    for setting_type, asked in ctx.problem.quotas.minimum.items():
+        if met[setting_type] >= asked:
+            continue
+        message = unreachable_type(ctx, setting_type, asked)
+        notes.append(
+            message
+            or f"only {met[setting_type]} of {asked} {TYPE_LABELS[setting_type]} visits "
+            "fit alongside the must-visit settings"
+        )
+    return notes
+
+
+def unreachable_type(ctx: RotaContext, setting_type: str, asked: int) -> str | None:
+    """A sentence when fewer settings of a type can be reached at all than the quota asks."""
+    label = TYPE_LABELS[setting_type]
+    of_type = [c for c in ctx.problem.candidates if c.setting_type == setting_type]
+    days = " or ".join(ctx.day_name(d) for d in range(len(ctx.problem.days)))
+    if not of_type:
+        return f"there is no {label} among the candidate settings"
+    reachable = [c for c in of_type if reachable_days(ctx, c)]
+    if not reachable:
+        return f"no {label} is open on {days} within reach of any inspector"
+    if len(reachable) < asked:
+        return (
+            f"only {len(reachable)} {label}(s) can be visited on {days} "
+            f"within reach of an inspector, but {asked} are asked for"
+        )
+    return None
