@@ -311,14 +311,15 @@ def summarise(
 
     for record in _rows(session, MeetingRecord, MeetingRecord.inspection_id == inspection.id):
         for follow_up in record.follow_ups:
-            due = date.fromisoformat(str(follow_up["due_on"])) if follow_up.get("due_on") else None
+            due_text = follow_up.get("due_on")
+            follow_up_due = date.fromisoformat(str(due_text)) if due_text else None
             owner = follow_up.get("owner_id")
             collect.add(
                 "follow-up",
                 record.id,
                 str(follow_up["action"]),
                 int(owner) if owner is not None else None,
-                due,
+                follow_up_due,
                 follow_up.get("progress") == Progress.DONE.value,
                 [],
             )

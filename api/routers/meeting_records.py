@@ -26,11 +26,11 @@ def _check_meeting_and_owners(
 ) -> None:
     """The meeting must be one of this inspection's; follow-up owners people of the area."""
     meeting = session.get(MeetingRequest, values["meeting_request_id"])
-    other_inspection = meeting is not None and meeting.inspection_id != values["inspection_id"]
-    if other_inspection and meeting.local_area_id == area.id:  # type: ignore[union-attr]
+    in_area = meeting is not None and meeting.local_area_id == area.id
+    if in_area and meeting.inspection_id != values["inspection_id"]:  # type: ignore[union-attr]
         raise Unprocessable.field(
             "meeting_request_id",
-            f"meeting request {meeting.id} belongs to another inspection",
+            f"meeting request {values['meeting_request_id']} belongs to another inspection",
         )
     owners = {f["owner_id"] for f in values.get("follow_ups") or [] if f.get("owner_id")}
     found = set(

@@ -43,6 +43,23 @@ def prepared(client: TestClient, area_url: str) -> dict[str, Any]:
         },
     )
     client.post(f"{area_url}/team-roles", json={"role": "link_officer", "person_id": dana["id"]})
+    meeting = client.post(
+        f"{base}/meeting-requests", json={"title": "Therapies", "theme": "health"}
+    ).json()
+    record = client.post(
+        f"{base}/meeting-records",
+        json={
+            "meeting_request_id": meeting["id"],
+            "follow_ups": [
+                {
+                    "action": "Send the SALT waiting list",
+                    "owner_id": dana["id"],
+                    "due_on": "2026-05-19",
+                }
+            ],
+        },
+    )
+    assert record.status_code == 201, record.text
     return {"inspection": inspection, "dana": dana, "base": base}
 
 
@@ -52,7 +69,7 @@ def test_summary_counts_and_groups_by_owner(client: TestClient, prepared: dict[s
     assert response.status_code == 200, response.text
     summary = response.json()
     groups = {g["owner_name"]: g for g in summary["by_owner"]}
-    total = 31 + 17 + 10 + 1 + 3  # data sets, documents, logistics, action, essential roles
+    total = 31 + 17 + 10 + 1 + 1 + 3  # data sets, documents, logistics, action, follow-up, roles
     assert sum(summary["counts"].values()) == total
     dana = groups["Dana Lead"]
     assert summary["by_owner"][0]["owner_name"] == "Dana Lead"
@@ -60,7 +77,8 @@ def test_summary_counts_and_groups_by_owner(client: TestClient, prepared: dict[s
     assert states["NEETs with SEND"] == "done"
     assert states["Venues booked for the strategy days"] == "overdue"
     assert states["Refresh the SEND strategy"] == "overdue"
-    assert dana["counts"]["overdue"] == 2
+    assert states["Send the SALT waiting list"] == "open"
+    assert dana["counts"] == {"done": 1, "open": 1, "at_risk": 0, "overdue": 2}
     unowned = groups["No owner"]
     documents = {i["title"]: i for i in unowned["items"] if i["kind"] == "document"}
     # Inspectors read public documents during the notice: due on the notification day.
