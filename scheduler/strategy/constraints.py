@@ -38,22 +38,55 @@ class ModelContext:
     options: Mapping[int, MeetingOptions]
     model: cp_model.CpModel
     vars: StrategyVariables
-    notes: list[str] = field(default_factory=list)
+    _on_day: dict[tuple[int, int, int], Literal | None] = field(default_factory=dict)
 
     def buffer_slots(self, venue_a: int, venue_b: int) -> int:
         return math.ceil(buffer_minutes(self.problem, venue_a, venue_b) / self.timeline.grid)
 
     @cached_property
-    def inspector_cover(self) -> dict[int, dict[int, list[Literal]]]:
-        """Inspector -> global slot -> literals that put the inspector in a meeting then."""
-        cover: dict[int, dict[int, list[Literal]]] = {}
+    def inspector_busy(self) -> dict[int, dict[int, Literal]]:
+        """Inspector -> global slot -> boolean "in a meeting then", defined once as the sum
+        of the start literals that cover the slot (so it also forbids double booking)."""
+        busy: dict[int, dict[int, Literal]] = {}
         for i in self.problem.inspector_ids:
-            slots: dict[int, list[Literal]] = defaultdict(list)
+            cover: dict[int, list[Literal]] = defaultdict(list)
             for m in self.vars.start:
                 for g, lits in self.vars.covering(m, self.vars.inspector_starts(m, i)).items():
-                    slots[g] += lits
-            cover[i] = slots
-        return cover
+                    cover[g] += lits
+            busy[i] = {}
+            for g, lits in sorted(cover.items()):
+                var = self.model.new_bool_var(f"busy_i{i}_g{g}")
+                self.model.add(var == sum(lits))
+                busy[i][g] = var
+        return busy
+
+    def inspector_on_day(self, m: int, i: int, day: int) -> Literal | None:
+        """Boolean "inspector i attends meeting m on ``day``", created once per triple."""
+        key = (m, i, day)
+        if key not in self._on_day:
+            lits = [
+                lit
+                for k, lit in self.vars.inspector_starts(m, i)
+                if self.options[m].starts[k].slot.day == day
+            ]
+            if not lits:
+                self._on_day[key] = None
+            else:
+                var = self.model.new_bool_var(f"ins_m{m}_i{i}_d{day}")
+                self.model.add(var == sum(lits))
+                self._on_day[key] = var
+        return self._on_day[key]
+
+    def inspector_load(self, i: int, day: int | None) -> cp_model.LinearExprT:
+        """Slots of meetings inspector i attends (on ``day``, or over all days)."""
+        days = range(len(self.timeline.days)) if day is None else (day,)
+        terms = []
+        for m in self.vars.start:
+            for d in days:
+                lit = self.inspector_on_day(m, i, d)
+                if lit is not None:
+                    terms.append(self.options[m].span * lit)
+        return sum(terms)
 
 
 class HardConstraint(Protocol):
@@ -68,10 +101,8 @@ class InspectorsNotDoubleBooked:
     name = "inspector_double_booking"
 
     def build(self, ctx: ModelContext) -> None:
-        for slots in ctx.inspector_cover.values():
-            for lits in slots.values():
-                if len(lits) > 1:
-                    ctx.model.add(sum(lits) <= 1)
+        for i in ctx.problem.inspector_ids:
+            assert i in ctx.inspector_busy  # building the busy flags adds the rule
 
 
 class PeopleNotDoubleBooked:
@@ -183,15 +214,10 @@ class MaxMeetingsPerDay:
                         continue
                     if lit is ctx.vars.placed[m]:
                         per_day[p, day].append(sum(on_day))
-                    elif p in ctx.problem.inspector_ids and m in ctx.vars.start_by:
-                        day_ks = {
-                            k for k, s in enumerate(ctx.options[m].starts) if s.slot.day == day
-                        }
-                        per_day[p, day] += [
-                            var
-                            for (k, i), var in ctx.vars.start_by[m].items()
-                            if i == p and k in day_ks
-                        ]
+                    elif p in ctx.problem.inspector_ids:
+                        on = ctx.inspector_on_day(m, p, day)
+                        if on is not None:
+                            per_day[p, day].append(on)
                     else:
                         both = ctx.model.new_bool_var(f"day_m{m}_p{p}_d{day}")
                         ctx.model.add(both >= lit + sum(on_day) - 1)
@@ -206,14 +232,26 @@ class MaxMeetingsPerDay:
 class TravelBuffer:
     """Someone in two meetings in different venues needs the travel time between them.
 
-    Modelled per pair of meetings that could share a person: when both hold the same person
-    and their venues are at least ``b`` slots apart, one ends ``b`` slots before the other
-    starts. Buffers are rounded up to the grid.
+    Per pair of meetings that could share a person: when both hold that person and their
+    venues differ, one ends at least the smallest room-change buffer before the other
+    starts; longer buffers apply between sites (venues at the same coordinates), taking
+    the longest trip between the two sites so the rule stays safe. Buffers are rounded
+    up to the grid. Site flags keep each pair's rows to a handful of terms.
     """
 
     name = "travel_buffer"
 
     def build(self, ctx: ModelContext) -> None:
+        venues = ctx.problem.venues
+        gap = {(a.id, b.id): ctx.buffer_slots(a.id, b.id) for a in venues for b in venues}
+        room_change = min((g for (a, b), g in gap.items() if a != b), default=0)
+        site_of = _sites(ctx.problem)
+        site_gap: dict[tuple[int, int], int] = defaultdict(int)
+        for (a, b), g in gap.items():
+            if a != b:
+                key = (site_of[a], site_of[b])
+                site_gap[key] = max(site_gap[key], g)
+        flags = {m: self._site_flags(ctx, m, site_of) for m in ctx.vars.venue}
         attendance = {m: ctx.vars.attendance(m) for m in ctx.vars.start}
         in_person = [m for m in ctx.vars.start if ctx.vars.venue[m]]
         days = {m: {s.slot.day for s in ctx.options[m].starts} for m in in_person}
@@ -224,35 +262,79 @@ class TravelBuffer:
                 shared = attendance[a].keys() & attendance[b].keys()
                 if not shared:
                     continue
-                self._pair(ctx, a, b, [(attendance[a][p], attendance[b][p]) for p in shared])
+                levels = sorted(
+                    {
+                        site_gap[sa, sb]
+                        for sa in flags[a]
+                        for sb in flags[b]
+                        if site_gap[sa, sb] > room_change
+                    }
+                )
+                together = ctx.model.new_bool_var(f"share_m{a}_m{b}")
+                for p in shared:
+                    ctx.model.add(together >= attendance[a][p] + attendance[b][p] - 1)
+                self._pair(ctx, a, b, together, room_change, levels, flags, site_gap)
 
+    @staticmethod
+    def _site_flags(ctx: ModelContext, m: int, site_of: dict[int, int]) -> dict[int, Literal]:
+        by_site: dict[int, list[Literal]] = defaultdict(list)
+        for v, y in ctx.vars.venue[m].items():
+            by_site[site_of[v]].append(y)
+        flags = {}
+        for site, ys in by_site.items():
+            if len(ys) == 1:
+                flags[site] = ys[0]
+            else:
+                flag = ctx.model.new_bool_var(f"site_m{m}_s{site}")
+                ctx.model.add(flag == sum(ys))
+                flags[site] = flag
+        return flags
+
+    @staticmethod
     def _pair(
-        self, ctx: ModelContext, a: int, b: int, shared: list[tuple[Literal, Literal]]
+        ctx: ModelContext,
+        a: int,
+        b: int,
+        together: Literal,
+        room_change: int,
+        levels: list[int],
+        flags: dict[int, dict[int, Literal]],
+        site_gap: dict[tuple[int, int], int],
     ) -> None:
-        venues_a, venues_b = ctx.vars.venue[a], ctx.vars.venue[b]
-        gaps = {(va, vb): ctx.buffer_slots(va, vb) for va in venues_a for vb in venues_b}
-        levels = sorted({g for g in gaps.values() if g > 0})
-        if not levels:
-            return
         model = ctx.model
-        together = model.new_bool_var(f"share_m{a}_m{b}")
-        for lit_a, lit_b in shared:
-            model.add(together >= lit_a + lit_b - 1)
+        venues_a, venues_b = ctx.vars.venue[a], ctx.vars.venue[b]
+        if room_change <= 0 and not levels:
+            return
+        different = model.new_bool_var(f"other_venue_m{a}_m{b}")
+        for v, ya in venues_a.items():
+            yb = venues_b.get(v)
+            model.add(different >= ya - (yb if yb is not None else 0))
         a_first = model.new_bool_var(f"order_m{a}_m{b}")
         start_a, start_b = ctx.vars.start_index[a], ctx.vars.start_index[b]
         span_a, span_b = ctx.options[a].span, ctx.options[b].span
+        rules: list[tuple[int, list[Literal]]] = []
+        if room_change > 0:
+            rules.append((room_change, [different, together]))
         for level in levels:
-            apart = model.new_bool_var(f"apart_m{a}_m{b}_{level}")
-            for va, ya in venues_a.items():
-                far = [yb for vb, yb in venues_b.items() if gaps[va, vb] >= level]
-                if far:
-                    model.add(apart >= ya + sum(far) - 1)
-            model.add(start_b >= start_a + span_a + level).only_enforce_if(
-                [apart, together, a_first]
-            )
-            model.add(start_a >= start_b + span_b + level).only_enforce_if(
-                [apart, together, ~a_first]
-            )
+            far = model.new_bool_var(f"far_m{a}_m{b}_{level}")
+            for sa, fa in flags[a].items():
+                reach = [fb for sb, fb in flags[b].items() if site_gap[sa, sb] >= level]
+                if reach:
+                    model.add(far >= fa + sum(reach) - 1)
+            rules.append((level, [far, different, together]))
+        for level, when in rules:
+            model.add(start_b >= start_a + span_a + level).only_enforce_if([*when, a_first])
+            model.add(start_a >= start_b + span_b + level).only_enforce_if([*when, ~a_first])
+
+
+def _sites(problem: StrategyProblem) -> dict[int, int]:
+    """Venue id -> site number; venues at the same coordinates share a site."""
+    sites: dict[object, int] = {}
+    out = {}
+    for venue in problem.venues:
+        key: object = venue.coordinates if venue.coordinates is not None else ("venue", venue.id)
+        out[venue.id] = sites.setdefault(key, len(sites))
+    return out
 
 
 HARD_CONSTRAINTS: tuple[HardConstraint, ...] = (

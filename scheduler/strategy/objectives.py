@@ -248,22 +248,18 @@ class InspectorVenueChanges:
             for day in range(len(ctx.timeline.days)):
                 used: dict[int, cp_model.IntVar] = {}
                 for m, venues in ctx.vars.venue.items():
-                    on_day = [
-                        lit
-                        for k, lit in ctx.vars.inspector_starts(m, i)
-                        if ctx.options[m].starts[k].slot.day == day
-                    ]
-                    if not on_day or not venues:
+                    on_day = ctx.inspector_on_day(m, i, day)
+                    if on_day is None or not venues:
                         continue
                     for v, y in venues.items():
                         if v not in used:
                             used[v] = model.new_bool_var(f"uses_i{i}_d{day}_v{v}")
-                        model.add(used[v] >= sum(on_day) + y - 1)
+                        model.add(used[v] >= on_day + y - 1)
                 if len(used) < 2:
                     continue
-                works = model.new_bool_var(f"in_venue_i{i}_d{day}")
-                model.add(works <= sum(used.values()))
-                terms.append((w, sum(used.values()) - works))
+                extra = model.new_int_var(0, len(used) - 1, f"extra_venues_i{i}_d{day}")
+                model.add(extra >= sum(used.values()) - 1)
+                terms.append((w, extra))
         return terms
 
     def penalties(
@@ -301,33 +297,36 @@ class InspectorIdleTime:
         model, w = ctx.model, ctx.problem.weights.idle_slot
         timeline = ctx.timeline
         terms: list[Term] = []
-        for i, cover in ctx.inspector_cover.items():
+        for i, busy_at in ctx.inspector_busy.items():
             for day in range(len(timeline.days)):
                 work = list(timeline.work_range(day))
-                busy = {s: cover.get(timeline.slot(day, s).index, []) for s in work}
-                if sum(1 for s in work if busy[s]) == 0:
+                busy = {s: busy_at.get(timeline.slot(day, s).index) for s in work}
+                if all(b is None for b in busy.values()):
                     continue
                 lunch = set(timeline.lunch_range(day))
                 started: dict[int, cp_model.IntVar] = {}
                 ongoing: dict[int, cp_model.IntVar] = {}
                 for pos, s in enumerate(work):
                     started[s] = model.new_bool_var(f"started_i{i}_d{day}_s{s}")
-                    if busy[s]:
-                        model.add(started[s] >= sum(busy[s]))
+                    b = busy[s]
+                    if b is not None:
+                        model.add(started[s] >= b)
                     if pos:
                         model.add(started[s] >= started[work[pos - 1]])
                 for pos in range(len(work) - 1, -1, -1):
                     s = work[pos]
                     ongoing[s] = model.new_bool_var(f"ongoing_i{i}_d{day}_s{s}")
-                    if busy[s]:
-                        model.add(ongoing[s] >= sum(busy[s]))
+                    b = busy[s]
+                    if b is not None:
+                        model.add(ongoing[s] >= b)
                     if pos < len(work) - 1:
                         model.add(ongoing[s] >= ongoing[work[pos + 1]])
                 for s in work:
                     if s in lunch:
                         continue
                     idle = model.new_bool_var(f"idle_i{i}_d{day}_s{s}")
-                    model.add(idle >= started[s] + ongoing[s] - sum(busy[s]) - 1)
+                    b = busy[s]
+                    model.add(idle >= started[s] + ongoing[s] - (b if b is not None else 0) - 1)
                     terms.append((w, idle))
         return terms
 
@@ -364,18 +363,6 @@ class InspectorIdleTime:
         return out
 
 
-def _inspector_load_terms(
-    ctx: ModelContext, i: int, day: int | None
-) -> list[cp_model.LinearExprT]:
-    terms: list[cp_model.LinearExprT] = []
-    for m in ctx.vars.start:
-        span = ctx.options[m].span
-        for k, lit in ctx.vars.inspector_starts(m, i):
-            if day is None or ctx.options[m].starts[k].slot.day == day:
-                terms.append(span * lit)
-    return terms
-
-
 def _loads(
     problem: StrategyProblem, timeline: Timeline, plan: StrategyPlan
 ) -> dict[tuple[int, int], int]:
@@ -396,13 +383,13 @@ class InspectorBalance:
         if len(inspectors) < 2:
             return []
         top = sum(ctx.options[m].span for m in ctx.vars.start)
-        high = ctx.model.new_int_var(0, top, "load_high")
-        low = ctx.model.new_int_var(0, top, "load_low")
-        for i in inspectors:
-            load = sum(_inspector_load_terms(ctx, i, None))
-            ctx.model.add(high >= load)
-            ctx.model.add(low <= load)
-        return [(ctx.problem.weights.inspector_imbalance, high - low)]
+        spread = ctx.model.new_int_var(0, top, "load_spread")
+        loads = [ctx.inspector_load(i, None) for i in inspectors]
+        for a in loads:
+            for b in loads:
+                if a is not b:
+                    ctx.model.add(spread >= a - b)
+        return [(ctx.problem.weights.inspector_imbalance, spread)]
 
     def penalties(
         self, problem: StrategyProblem, timeline: Timeline, plan: StrategyPlan
@@ -442,14 +429,14 @@ class DayBalance:
             return []
         terms: list[Term] = []
         for i in ctx.problem.inspector_ids:
-            per_day = [sum(_inspector_load_terms(ctx, i, d)) for d in range(days)]
+            per_day = [ctx.inspector_load(i, d) for d in range(days)]
             top = sum(ctx.options[m].span for m in ctx.vars.start)
-            high = ctx.model.new_int_var(0, top, f"day_high_i{i}")
-            low = ctx.model.new_int_var(0, top, f"day_low_i{i}")
-            for load in per_day:
-                ctx.model.add(high >= load)
-                ctx.model.add(low <= load)
-            terms.append((ctx.problem.weights.day_imbalance, high - low))
+            spread = ctx.model.new_int_var(0, top, f"day_spread_i{i}")
+            for a in range(days):
+                for b in range(days):
+                    if a != b:
+                        ctx.model.add(spread >= per_day[a] - per_day[b])
+            terms.append((ctx.problem.weights.day_imbalance, spread))
         return terms
 
     def penalties(
