@@ -7,6 +7,7 @@ soft goals of constraints.py are summed into one minimised objective.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, replace
 
@@ -23,8 +24,10 @@ from scheduler.rota.variables import RotaVariables
 from scheduler.solving import (
     ProgressListener,
     SolveOptions,
+    SolveReport,
     SolveStatus,
     StopRequest,
+    relative_gap,
     solve_model,
 )
 
@@ -123,7 +126,7 @@ def solve(
     solver, report = solve_model(
         built.model, options, on_progress, should_stop, tuned_solver(options)
     )
-    report = replace(report, wall_s=round(time.perf_counter() - started, 4))
+    report = _integral(replace(report, wall_s=round(time.perf_counter() - started, 4)))
     notes = _listing_notes(problem)
     if report.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
         return build_plan(built.ctx, built.vars.extract(solver), report, notes)
@@ -131,6 +134,15 @@ def solve(
         note = "no plan was found within the time limit; this is the greedy baseline"
         return build_plan(built.ctx, greedy_routes(built.ctx), report, (*notes, note))
     return build_plan(built.ctx, [], report, (*notes, f"the solver answered {report.status}"))
+
+
+def _integral(report: SolveReport) -> SolveReport:
+    """The objective is a sum of whole numbers: drop CP-SAT's floating-point noise."""
+    if report.objective is None or report.bound is None:
+        return report
+    objective = float(round(report.objective))
+    bound = float(math.ceil(report.bound - 1e-6))
+    return replace(report, objective=objective, bound=bound, gap=relative_gap(objective, bound))
 
 
 def _listing_notes(problem: RotaProblem) -> tuple[str, ...]:
