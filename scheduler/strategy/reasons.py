@@ -57,6 +57,14 @@ def _blockers(
         ]
         if not free:
             found.append(("no inspector is free", ""))
+    if option.meeting.note_taker_id is None:
+        free_pool = [
+            n
+            for n, ok in option.pool_note_takers.items()
+            if k in ok and not any(n in q.attendee_ids and _clash(q, s) for q in others)
+        ]
+        if not free_pool:
+            found.append(("no note-taker from the pool is free", ""))
     if not option.meeting.online:
         open_venues = [
             v
