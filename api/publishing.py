@@ -426,7 +426,7 @@ class _Outbox:
         recipient = CalendarPerson(attendance.name, attendance.email)
         key_text = f"{event.uid}|{method}|{event.sequence}|{recipient.email.lower()}|{view}"
         dedupe_key = hashlib.sha256(key_text.encode()).hexdigest()
-        message_id = f"<{dedupe_key[:40]}@{self.domain}>"
+        message_id = f"<{dedupe_key[:32]}@{self.domain}>"
         links = rsvp_links(self.settings, attendance.id, event.sequence)
         message = build_message(
             event,

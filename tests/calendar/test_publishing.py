@@ -231,9 +231,7 @@ def test_a_changed_role_updates_only_that_person(
             for a in meeting.attendees
         ),
     )
-    publish(
-        engine, week, [promoted if i.key == "meeting:1" else i for i in items], settings, LATER
-    )
+    publish(engine, week, [promoted if i.key == "meeting:1" else i for i in items], settings, LATER)
     messages = outbox(engine, last)
     assert [(m.recipient, m.method, m.sequence) for m in messages] == [
         (week.emails["owen"], "REQUEST", 1)
@@ -331,9 +329,10 @@ def test_times_are_right_when_notice_is_in_bst_and_the_week_in_gmt(
     zone = calendar.vtimezone.gettzinfo()
     start = calendar.vevent.dtstart.value.replace(tzinfo=None).replace(tzinfo=zone)
     assert start.astimezone(UTC) == datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
-    assert "Monday 2 November 2026, 09:00-10:30 (GMT)" in parsed_email(message).get_body(
-        ("plain",)
-    ).get_content()  # type: ignore[union-attr]
+    assert (
+        "Monday 2 November 2026, 09:00-10:30 (GMT)"
+        in parsed_email(message).get_body(("plain",)).get_content()
+    )  # type: ignore[union-attr]
 
 
 def test_publishing_without_a_link_officer_is_refused(
@@ -353,7 +352,11 @@ def test_a_naive_publish_time_is_refused(engine: Engine, week: Week, settings: S
         assert inspection is not None
         with pytest.raises(ValueError, match="naive"):
             publish_week(
-                session, inspection, plan_items(week), now=datetime(2026, 10, 23, 9), settings=settings
+                session,
+                inspection,
+                plan_items(week),
+                now=datetime(2026, 10, 23, 9),
+                settings=settings,
             )
 
 
