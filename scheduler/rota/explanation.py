@@ -43,11 +43,13 @@ def explain(problem: RotaProblem, time_limit_s: float = 10.0) -> Explanation:
     model = cp_model.CpModel()
     vars = RotaVariables(model, list(enumerate_routes(ctx)))
     named: dict[int, str] = {}
+    literals: list[cp_model.IntVar] = []
     for candidate in problem.candidates:
         if candidate.must_visit:
             literal = model.new_bool_var(f"must_{candidate.setting_id}")
             model.add(vars.is_chosen(candidate.setting_id) == 1).only_enforce_if(literal)
             named[literal.index] = f"must-visit {candidate.name}"
+            literals.append(literal)
     for setting_type, asked in problem.quotas.minimum.items():
         if asked <= 0:
             continue
@@ -59,13 +61,15 @@ def explain(problem: RotaProblem, time_limit_s: float = 10.0) -> Explanation:
         )
         model.add(met >= asked).only_enforce_if(literal)
         named[literal.index] = f"at least {asked} {TYPE_LABELS[setting_type]} visit(s)"
+        literals.append(literal)
     if problem.quotas.total > 0:
         literal = model.new_bool_var("quota_total")
         model.add(
             sum(vars.is_chosen(c.setting_id) for c in problem.candidates) >= problem.quotas.total
         ).only_enforce_if(literal)
         named[literal.index] = f"at least {problem.quotas.total} visits in all"
-    model.add_assumptions(list(named))
+        literals.append(literal)
+    model.add_assumptions(literals)
     solver = cp_model.CpSolver()
     # Presolve can put non-assumption literals in the core, so it is off here.
     solver.parameters.cp_model_presolve = False

@@ -128,7 +128,10 @@ def test_each_day_runs_base_to_base_with_travel_between_visits() -> None:
         assert route.back_at_base <= at(route.day, 17, 30)
         for index, leg in enumerate(route.legs):
             expected = travel_minutes(
-                leg.origin, places[leg.origin], leg.destination, places[leg.destination],
+                leg.origin,
+                places[leg.origin],
+                leg.destination,
+                places[leg.destination],
                 problem.travel,
             )
             assert leg.minutes == expected
@@ -226,7 +229,9 @@ def test_plan_items_are_visits_saying_whom_to_gather() -> None:
         assert item.kind == ItemKind.VISIT and item.key == f"visit:{item.setting_id}"
         assert item.start.tzinfo is not None
         assert any(note.startswith("Please gather: ") for note in item.notes)
-    primary = next(i for i in items if problem.candidate(i.setting_id or 0).setting_type == "primary")
+    primary = next(
+        i for i in items if problem.candidate(i.setting_id or 0).setting_type == "primary"
+    )
     assert "pupils" in " ".join(primary.notes) and "governors" in " ".join(primary.notes)
 
 
