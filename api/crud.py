@@ -20,7 +20,7 @@ from api.problems import (
     summary,
 )
 from api.references import check_targets, describe, label, refuse_if_referenced
-from models.types import row_values, utc_now
+from models.types import MAX_ROW_ID, row_values, utc_now
 
 Prepare = Callable[[Session, Any, dict[str, Any], Any | None], None]
 """Hook(session, area, values, existing_row) that derives fields or adds domain checks."""
@@ -68,7 +68,7 @@ def get_owned(
     session: Session, resource: Resource, area_id: int, row_id: int, parent_id: int | None = None
 ) -> Any:
     model: Any = resource.model
-    row = session.get(model, row_id)
+    row = session.get(model, row_id) if row_id <= MAX_ROW_ID else None
     if row is None or row.local_area_id != area_id:
         raise NotFound(f"{resource.label} {row_id} does not exist in local area {area_id}")
     if resource.parent_field and getattr(row, resource.parent_field) != parent_id:

@@ -10,7 +10,7 @@ from sqlalchemy import JSON
 from sqlmodel import Field, SQLModel
 
 from models.base import AreaOwned, Page
-from models.types import UTCDateTime
+from models.types import RowId, UTCDateTime
 from scheduler.frameworks import DEFAULT_PROFILE, PROFILES, DayRole
 
 
@@ -53,9 +53,9 @@ class InspectionBase(SQLModel):
     framework: str = Field(default=DEFAULT_PROFILE, description="Framework profile key")
     notification_at: AwareDatetime = Field(description="When the notification call came")
     timezone: str = "Europe/London"
-    inspector_ids: list[int] = Field(default_factory=list)
-    lead_inspector_id: int | None = None
-    link_officer_id: int | None = None
+    inspector_ids: list[RowId] = Field(default_factory=list)
+    lead_inspector_id: RowId | None = None
+    link_officer_id: RowId | None = None
     working_hours: WorkingHours = Field(default_factory=WorkingHours)
 
     _tz = field_validator("timezone")(_check_timezone)
@@ -87,9 +87,9 @@ class InspectionUpdate(SQLModel):
     framework: str | None = None
     notification_at: AwareDatetime | None = None
     timezone: str | None = None
-    inspector_ids: list[int] | None = None
-    lead_inspector_id: int | None = None
-    link_officer_id: int | None = None
+    inspector_ids: list[RowId] | None = None
+    lead_inspector_id: RowId | None = None
+    link_officer_id: RowId | None = None
     working_hours: WorkingHours | None = None
     days: list[InspectionDay] | None = None
 

@@ -9,11 +9,17 @@ from sqlmodel import Field, SQLModel
 from models.base import Page
 from models.types import UTCDateTime, utc_now
 
+# SQLModel ignores ``regex=``; ``schema_extra={"pattern": ...}`` is what pydantic enforces.
+CODE_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
 
 class LocalAreaBase(SQLModel):
     name: str = Field(min_length=1, max_length=200)
     code: str = Field(
-        min_length=2, max_length=60, regex=r"^[a-z0-9][a-z0-9-]*$", description="URL-safe key"
+        min_length=2,
+        max_length=60,
+        schema_extra={"pattern": CODE_PATTERN},
+        description="URL-safe key",
     )
 
 
@@ -32,7 +38,7 @@ class LocalAreaCreate(LocalAreaBase):
 class LocalAreaUpdate(SQLModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     code: str | None = Field(
-        default=None, min_length=2, max_length=60, regex=r"^[a-z0-9][a-z0-9-]*$"
+        default=None, min_length=2, max_length=60, schema_extra={"pattern": CODE_PATTERN}
     )
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import JSON, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import AreaOwned, Page
-from models.types import Period, UTCDateTime
+from models.types import Period, RowId, UTCDateTime
 
 
 class PersonKind(StrEnum):
@@ -30,7 +30,7 @@ class PersonBase(SQLModel):
     name: str = Field(min_length=1, max_length=200)
     email: EmailStr = Field(max_length=320)
     phone: str | None = Field(default=None, max_length=40)
-    organisation_id: int | None = None
+    organisation_id: RowId | None = None
     job_title: str | None = Field(default=None, max_length=200)
     kind: PersonKind = PersonKind.STAFF
     inspector_body: InspectorBody | None = Field(
@@ -75,7 +75,7 @@ class PersonUpdate(SQLModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     email: EmailStr | None = Field(default=None, max_length=320)
     phone: str | None = Field(default=None, max_length=40)
-    organisation_id: int | None = None
+    organisation_id: RowId | None = None
     job_title: str | None = Field(default=None, max_length=200)
     kind: PersonKind | None = None
     inspector_body: InspectorBody | None = None

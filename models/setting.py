@@ -10,7 +10,7 @@ from sqlalchemy import JSON, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import AreaOwned, Page
-from models.types import Period
+from models.types import Period, RowId
 
 
 class SettingType(StrEnum):
@@ -23,8 +23,12 @@ class SettingType(StrEnum):
     ALL_THROUGH = "all_through"
 
 
+# SQLModel ignores ``regex=``; ``schema_extra={"pattern": ...}`` is what pydantic enforces.
+URN_PATTERN = r"^[0-9A-Za-z]+$"
+
+
 class SettingBase(SQLModel):
-    urn: str = Field(min_length=1, max_length=20, regex=r"^[0-9A-Za-z]+$")
+    urn: str = Field(min_length=1, max_length=20, schema_extra={"pattern": URN_PATTERN})
     name: str = Field(min_length=1, max_length=200)
     setting_type: SettingType
     address: str | None = Field(default=None, max_length=500)
@@ -36,7 +40,7 @@ class SettingBase(SQLModel):
     pupils: int | None = Field(default=None, ge=0)
     sen_support: int = Field(default=0, ge=0, description="Children on SEN support")
     ehc_plans: int = Field(default=0, ge=0, description="Children with an EHC plan")
-    contact_person_id: int | None = None
+    contact_person_id: RowId | None = None
     unavailable: list[Period] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -70,7 +74,9 @@ class SettingCreate(SettingBase):
 
 
 class SettingUpdate(SQLModel):
-    urn: str | None = Field(default=None, min_length=1, max_length=20, regex=r"^[0-9A-Za-z]+$")
+    urn: str | None = Field(
+        default=None, min_length=1, max_length=20, schema_extra={"pattern": URN_PATTERN}
+    )
     name: str | None = Field(default=None, min_length=1, max_length=200)
     setting_type: SettingType | None = None
     address: str | None = Field(default=None, max_length=500)
@@ -82,7 +88,7 @@ class SettingUpdate(SQLModel):
     pupils: int | None = Field(default=None, ge=0)
     sen_support: int | None = Field(default=None, ge=0)
     ehc_plans: int | None = Field(default=None, ge=0)
-    contact_person_id: int | None = None
+    contact_person_id: RowId | None = None
     unavailable: list[Period] | None = None
 
 

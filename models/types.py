@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, model_validator
+from pydantic import AwareDatetime, BaseModel, Field, model_validator
 from sqlalchemy import JSON, DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -38,6 +38,11 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 JSONList = JSON
+
+MAX_ROW_ID = 2**31 - 1
+RowId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
+"""An id another row refers to: bounded, so a huge number is a 422 naming the field rather
+than an overflow inside the database driver."""
 
 
 class Period(BaseModel):

@@ -8,13 +8,13 @@ from sqlalchemy import JSON, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import AreaOwned, Page
-from models.types import Period
+from models.types import Period, RowId
 
 DEFAULT_GATHER = ["pupils or students", "parents and carers", "governors", "leadership team"]
 
 
 class VisitCandidateBase(SQLModel):
-    setting_id: int
+    setting_id: RowId
     must_visit: bool = False
     visit_minutes: int | None = Field(
         default=None, ge=30, le=180, description="Overrides the length for the setting type"
@@ -42,7 +42,7 @@ class VisitCandidateCreate(VisitCandidateBase):
 
 
 class VisitCandidateUpdate(SQLModel):
-    setting_id: int | None = None
+    setting_id: RowId | None = None
     must_visit: bool | None = None
     visit_minutes: int | None = Field(default=None, ge=30, le=180)
     preferred: list[Period] | None = None

@@ -6,8 +6,13 @@ import itertools
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
+from sqlalchemy import Engine
+
+from api.app import create_app
+from api.settings import Settings
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -88,6 +93,21 @@ class Factory:
 
 MONDAY_CALL = "2026-11-23T09:30:00Z"
 """A Monday notification in an ordinary week: the on-site week starts on 2026-12-07."""
+
+
+@pytest.fixture(scope="session")
+def shared_app(database_url: str, engine: Engine) -> FastAPI:
+    """One app for the whole session: building it takes most of a second, and it holds no
+    state between requests besides the engine (the tables are emptied after every test)."""
+    app = create_app(Settings(database_url=database_url))
+    app.state.engine.dispose()
+    app.state.engine = engine
+    return app
+
+
+@pytest.fixture
+def app(shared_app: FastAPI) -> FastAPI:
+    return shared_app
 
 
 @pytest.fixture
