@@ -77,16 +77,18 @@ class ModelContext:
                 self._on_day[key] = var
         return self._on_day[key]
 
-    def inspector_load(self, i: int, day: int | None) -> cp_model.LinearExprT:
+    def inspector_load(self, i: int, day: int | None) -> cp_model.LinearExpr:
         """Slots of meetings inspector i attends (on ``day``, or over all days)."""
         days = range(len(self.timeline.days)) if day is None else (day,)
-        terms = []
+        terms: list[Literal] = []
+        weights: list[int] = []
         for m in self.vars.start:
             for d in days:
                 lit = self.inspector_on_day(m, i, d)
                 if lit is not None:
-                    terms.append(self.options[m].span * lit)
-        return sum(terms)
+                    terms.append(lit)
+                    weights.append(self.options[m].span)
+        return cp_model.LinearExpr.weighted_sum(terms, weights)
 
 
 class HardConstraint(Protocol):

@@ -53,6 +53,17 @@ class _Start:
 
 
 @dataclass
+class _Choice:
+    """One meeting's start literals in the feasibility model."""
+
+    meeting_id: int
+    index: cp_model.IntVar
+    span: int
+    starts: list[_Start]
+    xs: list[cp_model.IntVar]
+
+
+@dataclass
 class _FeasibilityModel:
     problem: StrategyProblem
     timeline: Timeline
@@ -113,6 +124,38 @@ def _build(problem: StrategyProblem, timeline: Timeline) -> _FeasibilityModel:
             )
         return away_lits[person_id, w]
 
+    def attends(c: _Choice, person_id: int, lit: cp_model.IntVar) -> None:
+        """``lit`` says the person is in the meeting: intervals, absences, daily limit."""
+        person_intervals[person_id].append(
+            model.new_optional_fixed_size_interval_var(
+                c.index, c.span, lit, f"iv_{person_id}_{c.meeting_id}"
+            )
+        )
+        person = people[person_id]
+        for w, (a, b) in enumerate(person.unavailable):
+            for s, x in zip(c.starts, c.xs, strict=True):
+                if overlaps(((a, b),), s.start, s.end):
+                    model.add_bool_or([~x, ~lit, ~away(person_id, w, a, b)])
+        if person.available is not None:
+            hours = fm.guard(
+                Requirement(
+                    f"{person.name} is only available in the hours they gave",
+                    person_ids=(person_id,),
+                )
+            )
+            for s, x in zip(c.starts, c.xs, strict=True):
+                if not person.is_free(s.start, s.end) and not overlaps(
+                    person.unavailable, s.start, s.end
+                ):
+                    model.add_bool_or([~x, ~lit, ~hours])
+        if person.max_meetings_per_day is not None:
+            for d in range(len(timeline.days)):
+                on_day = [x for s, x in zip(c.starts, c.xs, strict=True) if s.slot.day == d]
+                if on_day:
+                    both = model.new_bool_var(f"day_{person_id}_{c.meeting_id}_{d}")
+                    model.add(both >= lit + sum(on_day) - 1)
+                    per_day[person_id, d].append(both)
+
     for meeting in problem.meetings:
         m = meeting.id
         starts = _starts(timeline, meeting)
@@ -140,35 +183,7 @@ def _build(problem: StrategyProblem, timeline: Timeline) -> _FeasibilityModel:
             if s.in_lunch and not s.fixed:
                 model.add_implication(lunch_lits[s.slot.day], ~x)
 
-        def attends(person_id: int, lit: cp_model.IntVar) -> None:
-            """``lit`` says the person is in the meeting: intervals, absences, daily limit."""
-            person_intervals[person_id].append(
-                model.new_optional_fixed_size_interval_var(index, span, lit, f"iv_{person_id}_{m}")
-            )
-            person = people[person_id]
-            for w, (a, b) in enumerate(person.unavailable):
-                for s, x in zip(starts, xs, strict=True):
-                    if overlaps(((a, b),), s.start, s.end):
-                        model.add_bool_or([~x, ~lit, ~away(person_id, w, a, b)])
-            if person.available is not None:
-                hours = fm.guard(
-                    Requirement(
-                        f"{person.name} is only available in the hours they gave",
-                        person_ids=(person_id,),
-                    )
-                )
-                for s, x in zip(starts, xs, strict=True):
-                    if not person.is_free(s.start, s.end) and not overlaps(
-                        person.unavailable, s.start, s.end
-                    ):
-                        model.add_bool_or([~x, ~lit, ~hours])
-            if person.max_meetings_per_day is not None:
-                for d in range(len(timeline.days)):
-                    on_day = [x for s, x in zip(starts, xs, strict=True) if s.slot.day == d]
-                    if on_day:
-                        both = model.new_bool_var(f"day_{person_id}_{m}_{d}")
-                        model.add(both >= lit + sum(on_day) - 1)
-                        per_day[person_id, d].append(both)
+        choice = _Choice(m, index, span, starts, xs)
 
         for person_id in hard_people(problem, meeting):
             role = role_of(problem, meeting, person_id)
@@ -182,19 +197,21 @@ def _build(problem: StrategyProblem, timeline: Timeline) -> _FeasibilityModel:
             present = model.new_bool_var(f"present_{person_id}_{m}")
             model.add(present >= placed + needed - 1)
             model.add(present <= placed)
-            attends(person_id, present)
+            attends(choice, person_id, present)
         if meeting.inspector_rule == "any":
             chosen = []
             for i in problem.inspector_ids:
                 lit = model.new_bool_var(f"ins_{i}_{m}")
                 chosen.append(lit)
-                attends(i, lit)
+                attends(choice, i, lit)
             model.add(sum(chosen) == placed)
 
         if not meeting.online:
             must_people = hard_people(problem, meeting)
-            headcount = len(must_people) + (meeting.inspector_rule == "any") + (
-                meeting.note_taker_id is None
+            headcount = (
+                len(must_people)
+                + (meeting.inspector_rule == "any")
+                + (meeting.note_taker_id is None)
             )
             step_free = any(people[p].needs_step_free for p in must_people)
             suitable = [
@@ -202,12 +219,12 @@ def _build(problem: StrategyProblem, timeline: Timeline) -> _FeasibilityModel:
                 for v in problem.venues
                 if suitable_venue_problem(meeting, v, headcount, step_free) is None
             ]
-            what = f"a venue for {headcount} people" + (" with step-free access" if step_free else "")
+            what = f"a venue for {headcount} people" + (
+                " with step-free access" if step_free else ""
+            )
             if meeting.fixed_venue_id is not None:
                 what = f"{venues[meeting.fixed_venue_id].name} (its fixed venue)"
-            need = fm.guard(
-                Requirement(f"{meeting.title!r} needs {what}", meeting_ids=(m,))
-            )
+            need = fm.guard(Requirement(f"{meeting.title!r} needs {what}", meeting_ids=(m,)))
             ys = []
             for v in suitable:
                 y = model.new_bool_var(f"y_{m}_{v.id}")

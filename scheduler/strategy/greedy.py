@@ -57,7 +57,9 @@ class Occupancy:
         return limit is None or same_day < limit
 
     def venue_free(self, venue_id: int, s: StartOption) -> bool:
-        return all(not (q.start < s.end and s.start < q.end) for q in self.by_venue.get(venue_id, []))
+        return all(
+            not (q.start < s.end and s.start < q.end) for q in self.by_venue.get(venue_id, [])
+        )
 
 
 def build_placement(
@@ -105,7 +107,10 @@ def build_placement(
             reps = [p for p in reps if not people[p].needs_step_free]
             frontline = [p for p in frontline if not people[p].needs_step_free]
             optional = [p for p in optional if not people[p].needs_step_free]
-        if any(people[i].needs_step_free for i in inspectors + [note_taker]) and not venue.step_free:
+        if (
+            any(people[i].needs_step_free for i in inspectors + [note_taker])
+            and not venue.step_free
+        ):
             return None
         room = venue.capacity - option.base_headcount
         if room < 0:
@@ -134,15 +139,20 @@ def venue_order(problem: StrategyProblem, option: MeetingOptions) -> list[int | 
     if option.meeting.online:
         return [None]
     venues = problem.venue_by_id
-    return sorted(option.venues, key=lambda v: (venues[v].capacity, v))
+    ordered: list[int | None] = []
+    ordered += sorted(option.venues, key=lambda v: (venues[v].capacity, v))
+    return ordered
 
 
-def first_fit(occupancy: Occupancy, checker: PlanChecker, option: MeetingOptions, plan: StrategyPlan) -> Placement | None:
+def first_fit(
+    occupancy: Occupancy, checker: PlanChecker, option: MeetingOptions, plan: StrategyPlan
+) -> Placement | None:
     problem = occupancy.problem
     for k in range(len(option.starts)):
         for venue_id in venue_order(problem, option):
             if venue_id is not None and (
-                k not in option.venues[venue_id] or not occupancy.venue_free(venue_id, option.starts[k])
+                k not in option.venues[venue_id]
+                or not occupancy.venue_free(venue_id, option.starts[k])
             ):
                 continue
             placement = build_placement(occupancy, option, k, venue_id)
@@ -169,7 +179,9 @@ def greedy(problem: StrategyProblem) -> StrategyPlan:
             o.meeting.id,
         ),
     )
-    plan = StrategyPlan(report=SolveReport(SolveStatus.UNKNOWN, None, None, None, 0.0), solver="greedy")
+    plan = StrategyPlan(
+        report=SolveReport(SolveStatus.UNKNOWN, None, None, None, 0.0), solver="greedy"
+    )
     for option in order:
         if not option.starts:
             continue

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from scheduler.plan import ItemKind
 from scheduler.strategy.problem import (
+    InspectorRule,
     Meeting,
     Person,
     StrategyDay,
@@ -101,7 +102,7 @@ def generate(name: str) -> StrategyProblem:
     reps = []
     for n in range(shape.reps):
         day = rng.choice(days)
-        hours = ((_at(day, 9, 30), _at(day, 14, 30)),)
+        hours: tuple[tuple[datetime, datetime], ...] = ((_at(day, 9, 30), _at(day, 14, 30)),)
         if rng.random() < 0.4:
             other = days[1] if day == days[0] else days[0]
             hours += ((_at(other, 9, 30), _at(other, 12, 30)),)
@@ -221,7 +222,7 @@ def generate(name: str) -> StrategyProblem:
         required = rng.sample(leaders, rng.randint(1, 2)) + rng.sample(managers, rng.randint(1, 2))
         optional = [p for p in rng.sample(managers, rng.randint(2, 5)) if p not in required]
         invited_frontline = rng.sample(frontline, rng.randint(0, 3))
-        rule = "named" if rng.random() < 0.2 else "any"
+        rule: InspectorRule = "named" if rng.random() < 0.2 else "any"
         named = (rng.choice(inspectors).id,) if rule == "named" else ()
         preferred: tuple[tuple[datetime, datetime], ...] = ()
         if rng.random() < 0.25:

@@ -343,11 +343,7 @@ class InspectorIdleTime:
                 busy |= {s for s in range(first, first + span) if s in work}
             if not busy:
                 continue
-            idle = [
-                s
-                for s in range(min(busy), max(busy) + 1)
-                if s not in busy and s not in lunch
-            ]
+            idle = [s for s in range(min(busy), max(busy) + 1) if s not in busy and s not in lunch]
             if idle:
                 start = timeline.at(day, idle[0])
                 out.append(
@@ -385,10 +381,10 @@ class InspectorBalance:
         top = sum(ctx.options[m].span for m in ctx.vars.start)
         spread = ctx.model.new_int_var(0, top, "load_spread")
         loads = [ctx.inspector_load(i, None) for i in inspectors]
-        for a in loads:
-            for b in loads:
-                if a is not b:
-                    ctx.model.add(spread >= a - b)
+        for a, load_a in enumerate(loads):
+            for b, load_b in enumerate(loads):
+                if a != b:
+                    ctx.model.add(spread >= load_a - load_b)
         return [(ctx.problem.weights.inspector_imbalance, spread)]
 
     def penalties(
@@ -452,8 +448,7 @@ class DayBalance:
             spread = max(per_day) - min(per_day)
             if spread:
                 shown = ", ".join(
-                    f"{timeline.day_label(d)} {per_day[d] * timeline.grid} min"
-                    for d in range(days)
+                    f"{timeline.day_label(d)} {per_day[d] * timeline.grid} min" for d in range(days)
                 )
                 out.append(
                     Penalty(
@@ -485,7 +480,9 @@ class MinimalChange:
                 continue
             placed = ctx.vars.placed[m]
             option = ctx.options[m]
-            same_time = [x for x, s in zip(starts, option.starts, strict=True) if s.start == before.start]
+            same_time = [
+                x for x, s in zip(starts, option.starts, strict=True) if s.start == before.start
+            ]
             moved = ctx.model.new_bool_var(f"moved_m{m}")
             ctx.model.add(moved >= placed - sum(same_time))
             if ctx.vars.venue[m]:

@@ -188,11 +188,7 @@ def meeting_options(
             if why is not None:
                 unsuitable.append(why)
                 continue
-            ok = {
-                i
-                for i, s in enumerate(kept)
-                if not overlaps(venue.unavailable, s.start, s.end)
-            }
+            ok = {i for i, s in enumerate(kept) if not overlaps(venue.unavailable, s.start, s.end)}
             if ok:
                 venues[venue.id] = ok
             else:
@@ -212,12 +208,8 @@ def meeting_options(
         starts=kept,
         hard_people=must,
         venues=venues,
-        any_inspectors=_free_map(any_pool, kept, set())
-        if meeting.inspector_rule == "any"
-        else {},
-        pool_note_takers=_free_map(note_pool, kept, set())
-        if meeting.note_taker_id is None
-        else {},
+        any_inspectors=_free_map(any_pool, kept, set()) if meeting.inspector_rule == "any" else {},
+        pool_note_takers=_free_map(note_pool, kept, set()) if meeting.note_taker_id is None else {},
         optional=_free_map([people[i] for i in meeting.optional_ids], kept, set(must)),
         frontline=_free_map([people[i] for i in meeting.frontline_ids], kept, set(must)),
         reps=_free_map([people[i] for i in problem.parent_rep_ids], kept, set(must) | invited)

@@ -47,7 +47,9 @@ class StrategyModel:
     vars: StrategyVariables
 
 
-def build_model(problem: StrategyProblem, goals: tuple[SoftGoal, ...] = SOFT_GOALS) -> StrategyModel:
+def build_model(
+    problem: StrategyProblem, goals: tuple[SoftGoal, ...] = SOFT_GOALS
+) -> StrategyModel:
     timeline = Timeline(problem)
     options = all_options(problem, timeline)
     model = cp_model.CpModel()

@@ -51,7 +51,9 @@ class Timeline:
 
     def lunch_range(self, day: int) -> range:
         d = self.days[day]
-        return range(self._slot_of(d.lunch_start), math.ceil(self._minutes(d.lunch_end) / self.grid))
+        return range(
+            self._slot_of(d.lunch_start), math.ceil(self._minutes(d.lunch_end) / self.grid)
+        )
 
     @staticmethod
     def _minutes(moment: time) -> int:

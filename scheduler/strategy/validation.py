@@ -52,7 +52,9 @@ class PlanChecker:
         for person_id in p.attendee_ids:
             person = self.people.get(person_id)
             if person is None:
-                out.append(Violation("unknown_person", f"person {person_id} is unknown", p.meeting_id))
+                out.append(
+                    Violation("unknown_person", f"person {person_id} is unknown", p.meeting_id)
+                )
             elif not person.is_free(p.start, p.end):
                 why = "outside the hours they gave" if person.available else "unavailable"
                 out.append(
@@ -164,13 +166,20 @@ class PlanChecker:
             bad("fixed_venue", f"{meeting.title!r} is fixed to another venue")
         headcount = len(p.attendee_ids)
         if headcount > venue.capacity:
-            bad("capacity", f"{venue.name} seats {venue.capacity}; {meeting.title!r} has {headcount}")
+            bad(
+                "capacity",
+                f"{venue.name} seats {venue.capacity}; {meeting.title!r} has {headcount}",
+            )
         needing = tuple(
             i for i in p.attendee_ids if i in self.people and self.people[i].needs_step_free
         )
         if needing and not venue.step_free:
             names = ", ".join(self.people[i].name for i in needing)
-            bad("step_free", f"{venue.name} is not step-free and {names} need(s) step-free access", needing)
+            bad(
+                "step_free",
+                f"{venue.name} is not step-free and {names} need(s) step-free access",
+                needing,
+            )
         if meeting.needs_video_conferencing and not venue.video_conferencing:
             bad("video", f"{venue.name} has no video conferencing for {meeting.title!r}")
         if overlaps(venue.unavailable, p.start, p.end):
@@ -254,11 +263,7 @@ class PlanChecker:
         day = placement.start.astimezone(self.timeline.tz).date()
         same_day = [p for p in others if p.start.astimezone(self.timeline.tz).date() == day]
         touched = set(placement.attendee_ids)
-        out += [
-            v
-            for v in self.daily_limits([*same_day, placement])
-            if set(v.person_ids) & touched
-        ]
+        out += [v for v in self.daily_limits([*same_day, placement]) if set(v.person_ids) & touched]
         return out
 
 
@@ -271,11 +276,19 @@ def validate(problem: StrategyProblem, plan: StrategyPlan) -> list[Violation]:
         seen[p.meeting_id] += 1
     for meeting_id, n in seen.items():
         if n > 1:
-            out.append(Violation("placed_once", f"{checker._title(meeting_id)} is placed {n} times", meeting_id))
+            out.append(
+                Violation(
+                    "placed_once", f"{checker._title(meeting_id)} is placed {n} times", meeting_id
+                )
+            )
     for u in plan.unplaced:
         if u.meeting_id in seen:
             out.append(
-                Violation("placed_once", f"{checker._title(u.meeting_id)} is both placed and unplaced", u.meeting_id)
+                Violation(
+                    "placed_once",
+                    f"{checker._title(u.meeting_id)} is both placed and unplaced",
+                    u.meeting_id,
+                )
             )
     placements = list(plan.placements)
     for pos, p in enumerate(placements):

@@ -71,6 +71,10 @@ class StrategyVariables:
         self.start[m] = starts
         placed = model.new_bool_var(f"placed_m{m}")
         model.add(sum(starts) == placed)
+        if m in self.problem.pinned_ids and self.problem.previous is not None:
+            # A pinned item that still fits stays; only new items give way to it.
+            if self.problem.previous.placement(m) is not None:
+                model.add(placed == 1)
         self.placed[m] = placed
         slots = [s.slot.index for s in option.starts]
         index = model.new_int_var(0, max(slots), f"start_m{m}")

@@ -114,10 +114,22 @@ def test_parent_reps_are_placed_only_inside_the_hours_they_gave() -> None:
 
 
 def test_travel_between_venues_leaves_a_buffer_for_the_people_who_move() -> None:
-    first = meeting(1, 10, fixed_start=at(9), fixed_venue_id=100, inspector_rule="named",
-                    named_inspector_ids=(1,))
-    second = meeting(2, 11, fixed_venue_id=102, inspector_rule="named", named_inspector_ids=(1,),
-                     preferred=((at(10), at(11)),))
+    first = meeting(
+        1,
+        10,
+        fixed_start=at(9),
+        fixed_venue_id=100,
+        inspector_rule="named",
+        named_inspector_ids=(1,),
+    )
+    second = meeting(
+        2,
+        11,
+        fixed_venue_id=102,
+        inspector_rule="named",
+        named_inspector_ids=(1,),
+        preferred=((at(10), at(11)),),
+    )
     plan = solved(problem(first, second))
     a, b = plan.placement(1), plan.placement(2)
     assert a is not None and b is not None
@@ -165,8 +177,13 @@ def test_every_meeting_has_a_note_taker_or_says_why_not() -> None:
 
 def test_fixed_items_keep_their_time_even_outside_working_hours() -> None:
     webinar = meeting(
-        1, minutes=60, online=True, fixed_start=at(18, 30), inspector_rule="named",
-        named_inspector_ids=(2,), note_taker_id=12,
+        1,
+        minutes=60,
+        online=True,
+        fixed_start=at(18, 30),
+        inspector_rule="named",
+        named_inspector_ids=(2,),
+        note_taker_id=12,
     )
     intro = meeting(2, 10, 11, fixed_start=at(11), fixed_venue_id=100, inspector_rule="all")
     plan = solved(problem(webinar, intro, meeting(3, 10)))

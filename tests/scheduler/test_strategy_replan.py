@@ -1,0 +1,49 @@
+"""Re-planning after a change moves only what must move, and the diff says for whom."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from scheduler.strategy import ChangeKind, diff, replan, solve, validate
+from tests.scheduler.strategy_fixtures import FAST, at, meeting, people, problem, replace_person
+
+
+def base_meetings() -> list:  # type: ignore[type-arg]
+    return [meeting(i, 10 + i, optional_ids=(15,), note_taker_id=16) for i in range(1, 5)]
+
+
+def test_someone_becoming_unavailable_moves_only_their_meeting() -> None:
+    p = problem(*base_meetings(), days=2)
+    published = solve(p, FAST)
+    hit = published.placement(2)
+    assert hit is not None
+    persons = replace_person(people(), 12, unavailable=((hit.start, hit.end),))
+    changed = problem(*base_meetings(), persons=persons, days=2)
+    plan, changes = replan(changed, published, FAST)
+    assert validate(changed, plan) == []
+    assert changes.moved_ids == (2,)
+    assert 12 in changes.affected_person_ids
+    assert {c.meeting_id for c in changes.changes} == {2}
+
+
+def test_pinned_meetings_stay_put_and_new_meetings_show_as_added() -> None:
+    p = problem(*base_meetings())
+    published = solve(p, FAST)
+    pinned = published.placement(1)
+    assert pinned is not None
+    clash = meeting(8, 11, fixed_start=pinned.start, note_taker_id=17)
+    grown = problem(*base_meetings(), clash, meeting(9, 10, 17))
+    plan, changes = replan(grown, published, FAST, pinned_ids=frozenset({1}))
+    assert plan.placement(1) == pinned
+    assert [c.meeting_id for c in changes.of_kind(ChangeKind.ADDED)] == [9]
+    (left,) = plan.unplaced
+    assert left.meeting_id == 8
+    assert "Staff 11 (required) is busy at every possible time (in 'Meeting 1')" in left.reasons
+    assert validate(replace(grown, previous=published, pinned_ids=frozenset({1})), plan) == []
+
+
+def test_the_diff_of_a_plan_with_itself_is_empty() -> None:
+    p = problem(*base_meetings())
+    plan = solve(p, FAST)
+    assert diff(plan, plan).changes == ()
+    assert at(8) < plan.placements[0].start

@@ -1,0 +1,84 @@
+"""Solving as a whole: analysis adds up, reproducible mode, the baseline, early stop, storage."""
+
+from __future__ import annotations
+
+import json
+
+from scheduler.plan import AttendeeRole
+from scheduler.solving import SolveOptions, SolveStatus
+from scheduler.strategy import StrategyPlan, analyse, greedy, solve, validate
+from scheduler.strategy.instances import generate
+from tests.scheduler.strategy_fixtures import FAST, at, meeting, people, problem, replace_person
+
+
+def workshop() -> list:  # type: ignore[type-arg]
+    """Four meetings with optional people, a frontline invite and a parent-rep ask."""
+    return [
+        meeting(1, 10, 11, optional_ids=(12, 13), frontline_ids=(14,)),
+        meeting(2, 12, 15, optional_ids=(10,), parent_reps_wanted=1),
+        meeting(3, 13, 16, inspector_rule="all", optional_ids=(11,)),
+        meeting(4, 14, 17, preferred=((at(14), at(17)),)),
+    ]
+
+
+def test_the_analysis_adds_up_to_the_objective_the_solver_reports() -> None:
+    p = problem(*workshop())
+    plan = solve(p, FAST)
+    assert plan.report.status == SolveStatus.OPTIMAL
+    analysis = analyse(p, plan)
+    assert analysis.total == plan.report.objective == plan.model_objective
+    assert analysis.total == sum(pen.cost for g in analysis.goals for pen in g.penalties)
+
+
+def test_the_analysis_names_who_misses_what() -> None:
+    persons = replace_person(people(), 12, unavailable=((at(7), at(19)),))
+    p = problem(*workshop(), persons=persons)
+    plan = solve(p, FAST)
+    missed = analyse(p, plan).goals[1]
+    assert missed.goal == "optional_attendance"
+    assert any("Staff 12 (optional) misses 'Meeting 1'" == pen.message for pen in missed.penalties)
+
+
+def test_reproducible_mode_gives_the_identical_plan_twice() -> None:
+    p = generate("small")
+    options = SolveOptions(reproducible=True, deterministic_time_limit=2.0)
+    first, second = solve(p, options), solve(p, options)
+    assert first.to_dict()["placements"] == second.to_dict()["placements"]
+
+
+def test_cp_sat_is_never_worse_than_the_greedy_baseline() -> None:
+    p = generate("small")
+    baseline = greedy(p)
+    plan = solve(p, SolveOptions(time_limit_s=3.0))
+    assert validate(p, baseline) == [] and validate(p, plan) == []
+    assert baseline.report.objective is not None and plan.report.objective is not None
+    assert plan.report.objective <= baseline.report.objective
+
+
+def test_stopping_early_keeps_the_best_plan_so_far() -> None:
+    p = generate("typical")
+    seen: list[tuple[float, float]] = []
+    plan = solve(
+        p,
+        SolveOptions(time_limit_s=30.0),
+        on_progress=lambda objective, bound: seen.append((objective, bound)),
+        should_stop=lambda: len(seen) >= 1,
+    )
+    assert plan.report.stopped_early
+    assert plan.report.wall_s < 25
+    assert len(plan.placements) == len(p.meetings)
+    assert validate(p, plan) == []
+
+
+def test_a_plan_survives_storage_as_json_and_lists_everyone_by_role() -> None:
+    p = problem(*workshop())
+    plan = solve(p, FAST)
+    stored = json.loads(json.dumps(plan.to_dict()))
+    assert StrategyPlan.from_dict(stored) == plan
+    items = {item.key: item for item in plan.items(p)}
+    intro = items["meeting:3"]
+    roles = {a.person_id: a.role for a in intro.attendees}
+    assert roles[1] == roles[2] == AttendeeRole.INSPECTOR
+    assert roles[13] == AttendeeRole.REQUIRED
+    assert AttendeeRole.NOTE_TAKER in roles.values()
+    assert intro.start.tzinfo is not None
