@@ -139,8 +139,12 @@ def venue_order(problem: StrategyProblem, option: MeetingOptions) -> list[int | 
     if option.meeting.online:
         return [None]
     venues = problem.venue_by_id
+
+    def size(venue_id: int) -> tuple[int, int]:
+        return venues[venue_id].capacity, venue_id
+
     ordered: list[int | None] = []
-    ordered += sorted(option.venues, key=lambda v: (venues[v].capacity, v))
+    ordered += sorted(option.venues, key=size)
     return ordered
 
 
