@@ -143,9 +143,8 @@ def venue_order(problem: StrategyProblem, option: MeetingOptions) -> list[int | 
     def size(venue_id: int) -> tuple[int, int]:
         return venues[venue_id].capacity, venue_id
 
-    ordered: list[int | None] = []
-    ordered += sorted(option.venues, key=size)
-    return ordered
+    smallest_first: list[int] = sorted(option.venues, key=size)
+    return list[int | None](smallest_first)
 
 
 def first_fit(
