@@ -100,7 +100,13 @@ def readiness_page(
     freshness_days: FreshnessDays = DEFAULT_FRESHNESS_DAYS,
 ) -> HTMLResponse:
     summary = summarise(session, inspection, as_of, freshness_days)
+    overdue = [
+        (item, group.owner_name)
+        for group in summary.by_owner
+        for item in group.items
+        if item.state == ItemState.OVERDUE
+    ]
     html = TEMPLATES.get_template("readiness.html").render(
-        area=area, summary=summary, State=ItemState
+        area=area, summary=summary, overdue=overdue, State=ItemState
     )
     return HTMLResponse(html)

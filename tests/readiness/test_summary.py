@@ -151,6 +151,8 @@ def test_the_html_page_shows_counts_and_overdue_items_in_a_browser(
             overdue = page.locator('[data-state="overdue"] strong').inner_text()
             assert int(overdue) == counts["overdue"]
             assert int(page.locator('[data-state="done"] strong').inner_text()) == counts["done"]
+            overdue_list = page.locator("#overdue").inner_text()
+            assert "Refresh the SEND strategy (action, Dana Lead, due 2026-05-10)" in overdue_list
             row = page.get_by_role("row").filter(has_text="Venues booked for the strategy days")
             assert row.get_by_role("cell").first.inner_text() == "overdue"
             assert (
