@@ -47,11 +47,9 @@ class NoticeWindow:
     days: tuple[PlannedDay, ...]
 
 
-def onsite_start(notified_at: datetime, profile: FrameworkProfile, timezone: str) -> date:
-    """First Monday that leaves the profile's full working days of notice.
-
-    A Monday that is itself a bank holiday is skipped: nobody starts an inspection then.
-    """
+def _notice_counted_after(notified_at: datetime, profile: FrameworkProfile, timezone: str) -> date:
+    """The day after which notice days count: the notification day, or the day before it
+    when the profile lets a call received early enough count its own day as a full one."""
     if notified_at.tzinfo is None:
         raise ValueError("notification time must be timezone-aware")
     local = notified_at.astimezone(ZoneInfo(timezone))
@@ -59,11 +57,19 @@ def onsite_start(notified_at: datetime, profile: FrameworkProfile, timezone: str
     cutoff = profile.notification_day_counts_before
     if cutoff is not None and local.time() < cutoff and is_working_day(counted_from):
         counted_from -= timedelta(days=1)
+    return counted_from
+
+
+def onsite_start(notified_at: datetime, profile: FrameworkProfile, timezone: str) -> date:
+    """First Monday that leaves the profile's full working days of notice.
+
+    A Monday that is itself a bank holiday is skipped: nobody starts an inspection then.
+    """
+    counted_from = _notice_counted_after(notified_at, profile, timezone)
     candidate = counted_from + timedelta(days=(7 - counted_from.weekday()) % 7 or 7)
-    while (
-        len(working_days_between(counted_from, candidate)) < profile.notice_working_days
-        or not is_working_day(candidate)
-    ):
+    while len(
+        working_days_between(counted_from, candidate)
+    ) < profile.notice_working_days or not is_working_day(candidate):
         candidate += timedelta(days=7)
     return candidate
 
@@ -71,11 +77,10 @@ def onsite_start(notified_at: datetime, profile: FrameworkProfile, timezone: str
 def notice_window(notified_at: datetime, profile: FrameworkProfile, timezone: str) -> NoticeWindow:
     start = onsite_start(notified_at, profile, timezone)
     notified_on = notified_at.astimezone(ZoneInfo(timezone)).date()
+    counted_after = _notice_counted_after(notified_at, profile, timezone)
     return NoticeWindow(
         notified_on=notified_on,
         onsite_start=start,
-        notice_days=tuple(working_days_between(notified_on, start)),
-        days=tuple(
-            PlannedDay(start + timedelta(days=t.offset_days), t.role) for t in profile.days
-        ),
+        notice_days=tuple(working_days_between(counted_after, start)),
+        days=tuple(PlannedDay(start + timedelta(days=t.offset_days), t.role) for t in profile.days),
     )
