@@ -59,9 +59,8 @@ def runner_of(request: Request) -> JobRunner:
 
 def job_public(session: Session, job: SolveJob) -> SolveJobPublic:
     version = session.get(PlanVersion, job.result_version_id) if job.result_version_id else None
-    return SolveJobPublic.model_validate(
-        job, from_attributes=True, update={"result_version": version.number if version else None}
-    )
+    public = SolveJobPublic.model_validate(job, from_attributes=True)
+    return public.model_copy(update={"result_version": version.number if version else None})
 
 
 def get_version(session: Session, inspection: Inspection, part: str, number: int) -> PlanVersion:
