@@ -25,6 +25,7 @@ from api.routers import (
     people,
     planning_settings,
     plans,
+    readiness,
     tokens,
     venues,
     visit_candidates,
@@ -43,6 +44,7 @@ RESOURCE_ROUTERS = (
     meeting_requests,
     visit_candidates,
     planning_settings,
+    readiness,
     tokens,
     audit,
 )

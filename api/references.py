@@ -14,11 +14,19 @@ from sqlmodel import Session, SQLModel, select
 
 from api.problems import Conflict, Unprocessable, summary
 from models import (
+    Action,
+    CoproductionEntry,
+    DataSet,
+    Document,
     Inspection,
+    LogisticsItem,
+    MeetingRecord,
     MeetingRequest,
     Organisation,
     Person,
+    SelfEvaluationStatement,
     Setting,
+    TeamRole,
     Venue,
     VisitCandidate,
 )
@@ -46,6 +54,18 @@ REFERENCES: tuple[Reference, ...] = (
     Reference(MeetingRequest, "fixed_venue_id", Venue),
     Reference(VisitCandidate, "inspection_id", Inspection),
     Reference(VisitCandidate, "setting_id", Setting),
+    Reference(DataSet, "owner_id", Person),
+    Reference(Document, "owner_id", Person),
+    Reference(SelfEvaluationStatement, "owner_id", Person),
+    Reference(Action, "owner_id", Person),
+    Reference(Action, "statement_id", SelfEvaluationStatement),
+    Reference(TeamRole, "person_id", Person),
+    Reference(LogisticsItem, "inspection_id", Inspection),
+    Reference(LogisticsItem, "owner_id", Person),
+    Reference(MeetingRecord, "inspection_id", Inspection),
+    Reference(MeetingRecord, "meeting_request_id", MeetingRequest),
+    Reference(MeetingRecord, "note_taker_id", Person),
+    Reference(CoproductionEntry, "owner_id", Person),
 )
 
 LABELS: dict[type[SQLModel], str] = {
@@ -56,6 +76,14 @@ LABELS: dict[type[SQLModel], str] = {
     Inspection: "inspection",
     MeetingRequest: "meeting request",
     VisitCandidate: "visit candidate",
+    DataSet: "data set",
+    Document: "document",
+    SelfEvaluationStatement: "self evaluation statement",
+    Action: "action",
+    TeamRole: "team role",
+    LogisticsItem: "logistics item",
+    MeetingRecord: "meeting record",
+    CoproductionEntry: "coproduction entry",
 }
 
 

@@ -3,16 +3,24 @@
 Importing this package registers every table on ``SQLModel.metadata`` (Alembic needs that).
 """
 
+from models.action import Action
 from models.api_token import ApiToken
 from models.audit import AuditEntry
+from models.coproduction import CoproductionEntry
+from models.data_set import DataSet
+from models.document import Document
 from models.inspection import Inspection
 from models.local_area import LocalArea
+from models.logistics import LogisticsItem
+from models.meeting_record import MeetingRecord
 from models.meeting_request import MeetingRequest
 from models.organisation import Organisation
 from models.person import Person
 from models.plan import PlanVersion, SolveJob
 from models.planning_settings import PlanningSettings
+from models.self_evaluation import SelfEvaluationStatement
 from models.setting import Setting
+from models.team_role import TeamRole
 from models.venue import Venue
 from models.visit_candidate import VisitCandidate
 
@@ -22,12 +30,20 @@ __all__ = [
     "PlanVersion",
     "PlanningSettings",
     "SolveJob",
+    "Action",
+    "CoproductionEntry",
+    "DataSet",
+    "Document",
     "Inspection",
     "LocalArea",
+    "LogisticsItem",
+    "MeetingRecord",
     "MeetingRequest",
     "Organisation",
     "Person",
+    "SelfEvaluationStatement",
     "Setting",
+    "TeamRole",
     "Venue",
     "VisitCandidate",
 ]

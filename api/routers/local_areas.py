@@ -10,6 +10,7 @@ from api import crud
 from api.auth import Forbidden
 from api.deps import AreaDep, PageDep, SessionDep, principal_of
 from api.problems import Conflict
+from api.readiness_seed import seed_register
 from api.resource_routes import ERRORS, IfMatch
 from models import ApiToken, Inspection, Organisation, Person, Setting, Venue
 from models.local_area import (
@@ -49,6 +50,7 @@ def create_local_area(
     session.add(area)
     crud.commit(session)
     session.refresh(area)
+    seed_register(session, area.id)  # data sets and documents every area starts with
     response.headers["ETag"] = crud.etag(area)
     return area
 

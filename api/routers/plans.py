@@ -155,6 +155,14 @@ def plan_router(planner: Planner) -> APIRouter:
                 if body.base_version is not None
                 else published_version(session, inspection, part)
             )
+        # Build once now so bad input (no days, unknown weights) is a 422, not a failed job.
+        planner.build(
+            session,
+            inspection,
+            base.plan if base else None,
+            list(base.pinned) if base else [],
+            body.weights,
+        )
         assert inspection.id is not None
         job = SolveJob(
             local_area_id=area.id,

@@ -9,6 +9,12 @@ from fastapi.testclient import TestClient
 from tests.plans.conftest import SmallInspection, solve
 
 
+def moved_meetings(diff: dict[str, object]) -> set[int]:
+    changes = diff["changes"]
+    assert isinstance(changes, list)
+    return {c["meeting_id"] for c in changes if c["kind"] == "moved"}
+
+
 def test_a_solve_job_answers_202_with_a_location_and_ends_in_a_numbered_version(
     client: TestClient, small: SmallInspection
 ) -> None:
@@ -79,9 +85,7 @@ def test_analysis_breaks_the_objective_down_per_goal(
     client: TestClient, small: SmallInspection
 ) -> None:
     job = solve(client, small.url, "strategy")
-    analysis = client.get(
-        f"{small.url}/strategy/versions/{job['result_version']}/analysis"
-    ).json()
+    analysis = client.get(f"{small.url}/strategy/versions/{job['result_version']}/analysis").json()
     assert analysis["total"] == sum(goal["cost"] for goal in analysis["goals"])
     assert analysis["total"] == job["report"]["objective"]
 
@@ -91,8 +95,11 @@ def test_a_hand_edit_that_breaks_a_rule_is_refused_with_the_violations(
 ) -> None:
     number = solve(client, small.url, "strategy")["result_version"]
     # CAMHS at the introduction's time: the head of SEND cannot be in both.
-    edit = {"item_id": small.meetings["camhs"], "start": "2026-12-07T11:00:00+00:00",
-            "venue_id": small.venues["room"]}
+    edit = {
+        "item_id": small.meetings["camhs"],
+        "start": "2026-12-07T11:00:00+00:00",
+        "venue_id": small.venues["room"],
+    }
     refused = client.post(f"{small.url}/strategy/versions/{number}/edits", json=edit)
     assert refused.status_code == 422
     assert refused.headers["content-type"] == "application/problem+json"
@@ -105,14 +112,23 @@ def test_a_valid_hand_edit_makes_a_new_version_and_the_diff_names_the_move(
     client: TestClient, small: SmallInspection
 ) -> None:
     number = solve(client, small.url, "strategy")["result_version"]
-    edit = {"item_id": small.meetings["ehc"], "start": "2026-12-08T15:00:00+00:00",
-            "venue_id": small.venues["room"]}
+    ideas = client.get(
+        f"{small.url}/strategy/versions/{number}/suggestions",
+        params={"item_id": small.meetings["ehc"]},
+    ).json()
+    idea = ideas[0]["placement"]
+    edit = {
+        "item_id": small.meetings["ehc"],
+        "start": idea["start"],
+        "venue_id": idea["venue_id"],
+        "inspector_ids": idea["inspector_ids"],
+    }
     response = client.post(f"{small.url}/strategy/versions/{number}/edits", json=edit)
     assert response.status_code == 201, response.text
     new = response.json()["version"]
     assert new["parent_number"] == number and new["source"] == "edit"
     diff = client.get(f"{small.url}/strategy/versions/{number}/diff/{new['number']}").json()
-    assert small.meetings["ehc"] in {m["meeting_id"] for m in diff["moved"]}
+    assert small.meetings["ehc"] in moved_meetings(diff)
 
 
 def test_publishing_then_replanning_after_someone_drops_out_moves_only_what_it_must(
@@ -133,7 +149,7 @@ def test_publishing_then_replanning_after_someone_drops_out_moves_only_what_it_m
     diff = client.get(
         f"{small.url}/strategy/versions/{number}/diff/{replanned['result_version']}"
     ).json()
-    moved = {m["meeting_id"] for m in diff["moved"]}
+    moved = moved_meetings(diff)
     assert small.meetings["camhs"] in moved
     assert small.meetings["intro"] not in moved
 

@@ -1,0 +1,54 @@
+"""The area action plan."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api import crud
+from api.crud import Resource
+from api.deps import AreaDep, PageDep, SessionDep
+from api.resource_routes import add_item_routes
+from models.action import (
+    Action,
+    ActionCreate,
+    ActionPage,
+    ActionPublic,
+    ActionUpdate,
+    Progress,
+)
+
+ACTION = Resource(
+    model=Action,
+    create=ActionCreate,
+    update=ActionUpdate,
+    public=ActionPublic,
+    search=("action", "progress_note"),
+)
+
+router = APIRouter(prefix="/areas/{area_id}/actions", tags=["action plan"])
+
+
+@router.get("", response_model=ActionPage, summary="List the action plan")
+def list_actions(
+    area: AreaDep,
+    session: SessionDep,
+    page: PageDep,
+    progress: Progress | None = None,
+    owner_id: int | None = None,
+    statement_id: int | None = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+) -> ActionPage:
+    rows, total = crud.list_page(
+        session,
+        ACTION,
+        area.id,
+        limit=page.limit,
+        offset=page.offset,
+        equals={"progress": progress, "owner_id": owner_id, "statement_id": statement_id},
+        text=q,
+    )
+    items = [ACTION.present(r) for r in rows]
+    return ActionPage(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+add_item_routes(router, ACTION, "action_id")

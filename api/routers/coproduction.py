@@ -1,0 +1,52 @@
+"""The "we said, we did" co-production evidence log."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api import crud
+from api.crud import Resource
+from api.deps import AreaDep, PageDep, SessionDep
+from api.resource_routes import add_item_routes
+from models.coproduction import (
+    CoproductionEntry,
+    CoproductionEntryCreate,
+    CoproductionEntryPage,
+    CoproductionEntryPublic,
+    CoproductionEntryUpdate,
+)
+
+COPRODUCTION_ENTRY = Resource(
+    model=CoproductionEntry,
+    create=CoproductionEntryCreate,
+    update=CoproductionEntryUpdate,
+    public=CoproductionEntryPublic,
+    search=("we_said", "we_did", "source"),
+)
+
+router = APIRouter(prefix="/areas/{area_id}/coproduction", tags=["co-production"])
+
+
+@router.get("", response_model=CoproductionEntryPage, summary="List the we said, we did log")
+def list_coproduction_entries(
+    area: AreaDep,
+    session: SessionDep,
+    page: PageDep,
+    source: Annotated[str | None, Query(max_length=200)] = None,
+    owner_id: int | None = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+) -> CoproductionEntryPage:
+    rows, total = crud.list_page(
+        session,
+        COPRODUCTION_ENTRY,
+        area.id,
+        limit=page.limit,
+        offset=page.offset,
+        equals={"source": source, "owner_id": owner_id},
+        text=q,
+    )
+    items = [COPRODUCTION_ENTRY.present(r) for r in rows]
+    return CoproductionEntryPage(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+add_item_routes(router, COPRODUCTION_ENTRY, "coproduction_entry_id")

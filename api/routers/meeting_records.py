@@ -1,0 +1,93 @@
+"""The note-taker's record of each strategy meeting of an inspection."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from sqlmodel import Session, select
+
+from api import crud
+from api.crud import Resource
+from api.deps import AreaDep, InspectionDep, PageDep, SessionDep
+from api.problems import Unprocessable
+from api.resource_routes import add_item_routes
+from models.meeting_record import (
+    MeetingRecord,
+    MeetingRecordCreate,
+    MeetingRecordPage,
+    MeetingRecordPublic,
+    MeetingRecordUpdate,
+)
+from models.meeting_request import MeetingRequest
+from models.person import Person
+
+
+def _check_meeting_and_owners(
+    session: Session, area: Any, values: dict[str, Any], existing: Any
+) -> None:
+    """The meeting must be one of this inspection's; follow-up owners people of the area."""
+    meeting = session.get(MeetingRequest, values["meeting_request_id"])
+    other_inspection = meeting is not None and meeting.inspection_id != values["inspection_id"]
+    if other_inspection and meeting.local_area_id == area.id:  # type: ignore[union-attr]
+        raise Unprocessable.field(
+            "meeting_request_id",
+            f"meeting request {meeting.id} belongs to another inspection",
+        )
+    owners = {f["owner_id"] for f in values.get("follow_ups") or [] if f.get("owner_id")}
+    found = set(
+        session.exec(
+            select(Person.id).where(
+                Person.id.in_(owners),  # type: ignore[union-attr]
+                Person.local_area_id == area.id,
+            )
+        ).all()
+    )
+    missing = sorted(owners - found)
+    if missing:
+        raise Unprocessable.field("follow_ups", f"no person {missing} in this local area")
+
+
+MEETING_RECORD = Resource(
+    model=MeetingRecord,
+    create=MeetingRecordCreate,
+    update=MeetingRecordUpdate,
+    public=MeetingRecordPublic,
+    unique=("meeting_request_id",),
+    parent_field="inspection_id",
+    prepare=_check_meeting_and_owners,
+    search=("issues_arising", "key_messages"),
+)
+
+router = APIRouter(
+    prefix="/areas/{area_id}/inspections/{inspection_id}/meeting-records",
+    tags=["meeting records"],
+)
+
+
+@router.get("", response_model=MeetingRecordPage, summary="List meeting records")
+def list_meeting_records(
+    area: AreaDep,
+    inspection: InspectionDep,
+    session: SessionDep,
+    page: PageDep,
+    meeting_request_id: int | None = None,
+    note_taker_id: int | None = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+) -> MeetingRecordPage:
+    rows, total = crud.list_page(
+        session,
+        MEETING_RECORD,
+        area.id,
+        limit=page.limit,
+        offset=page.offset,
+        equals={
+            "inspection_id": inspection.id,
+            "meeting_request_id": meeting_request_id,
+            "note_taker_id": note_taker_id,
+        },
+        text=q,
+    )
+    items = [MEETING_RECORD.present(r) for r in rows]
+    return MeetingRecordPage(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+add_item_routes(router, MEETING_RECORD, "meeting_record_id")

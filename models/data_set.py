@@ -1,0 +1,130 @@
+"""Data-set register: each data set the inspectors may ask for, and how ready it is.
+
+The register tracks that a data set (say "children in need with SEND") can be produced; it never
+holds the children's records. Free text that carries child-level identifiers is refused here.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, AwareDatetime
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.base import AreaOwned, Page
+from models.types import UTCDateTime
+
+# A unique pupil number: a check letter then 12 characters (the last may be a letter).
+_UPN = re.compile(r"\b[A-Z]\d{11}[0-9A-Z]\b")
+# NHS numbers (and ULNs, same shape): ten digits, optionally spaced 3-3-4.
+_TEN_DIGITS = re.compile(r"\b(\d{3})[ -]?(\d{3})[ -]?(\d{4})\b")
+_DATE_OF_BIRTH = re.compile(
+    r"\b(?:dob|d\.o\.b\.?|date of birth)\s*[:=-]?\s*\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}", re.I
+)
+
+
+def _valid_nhs_number(digits: str) -> bool:
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    return (0 if check == 11 else check) == int(digits[9]) and check != 10
+
+
+def child_identifier_reason(text: str) -> str | None:
+    """Why ``text`` looks like child-level data, or None.
+
+    The checks are deliberately narrow (identifier patterns, not names) so that ordinary
+    descriptions and links pass.
+    """
+    if _UPN.search(text):
+        return "contains what looks like a unique pupil number (UPN)"
+    for match in _TEN_DIGITS.finditer(text):
+        if _valid_nhs_number("".join(match.groups())):
+            return "contains what looks like an NHS number"
+    if _DATE_OF_BIRTH.search(text):
+        return "contains a date of birth"
+    return None
+
+
+def _refuse_child_identifiers(value: str) -> str:
+    reason = child_identifier_reason(value)
+    if reason:
+        raise ValueError(f"{reason}; the register records readiness only, never children's records")
+    return value
+
+
+ChildSafeText = Annotated[str, AfterValidator(_refuse_child_identifiers)]
+"""Free text or a link that must not carry child-level identifiers."""
+
+
+class DataSetStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    READY = "ready"
+    STALE = "stale"
+
+
+class DataSetBase(SQLModel):
+    name: str = Field(min_length=1, max_length=300)
+    description: ChildSafeText | None = Field(default=None, max_length=2000)
+    category: str = Field(default="other", min_length=1, max_length=100)
+    owner_id: int | None = Field(default=None, description="Person who produces it")
+    source_system: ChildSafeText | None = Field(default=None, max_length=200)
+    source_team: ChildSafeText | None = Field(default=None, max_length=200)
+    extraction_days: int = Field(
+        default=1, ge=0, le=60, description="Working days it takes to extract and present"
+    )
+    last_refreshed_at: AwareDatetime | None = None
+    status: DataSetStatus = DataSetStatus.NOT_STARTED
+    link: ChildSafeText | None = Field(
+        default=None, max_length=2000, description="Where the prepared extract is kept"
+    )
+
+
+class DataSet(AreaOwned, table=True):
+    __table_args__ = (UniqueConstraint("local_area_id", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    # Seeded with the area, so it goes with the area (a new area can still be deleted).
+    local_area_id: int = Field(foreign_key="localarea.id", index=True, ondelete="CASCADE")
+    name: str
+    description: str | None = None
+    category: str = Field(default="other", index=True)
+    owner_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    source_system: str | None = None
+    source_team: str | None = None
+    extraction_days: int = 1
+    last_refreshed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    status: DataSetStatus = Field(default=DataSetStatus.NOT_STARTED, index=True)
+    link: str | None = None
+
+
+class DataSetCreate(DataSetBase):
+    pass
+
+
+class DataSetUpdate(SQLModel):
+    name: str | None = Field(default=None, min_length=1, max_length=300)
+    description: ChildSafeText | None = Field(default=None, max_length=2000)
+    category: str | None = Field(default=None, min_length=1, max_length=100)
+    owner_id: int | None = None
+    source_system: ChildSafeText | None = Field(default=None, max_length=200)
+    source_team: ChildSafeText | None = Field(default=None, max_length=200)
+    extraction_days: int | None = Field(default=None, ge=0, le=60)
+    last_refreshed_at: AwareDatetime | None = None
+    status: DataSetStatus | None = None
+    link: ChildSafeText | None = Field(default=None, max_length=2000)
+
+
+class DataSetPublic(DataSetBase):
+    id: int
+    local_area_id: int
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class DataSetPage(Page):
+    items: list[DataSetPublic]
