@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 
-from api import problems
+from api import audit_log, problems
 from api.database import make_engine
+from api.deps import authorize
+from api.jobs import JobRunner, fail_stale_jobs
+from api.planners import PLANNERS
 from api.routers import (
+    audit,
     csv_io,
     education_settings,
     inspections,
@@ -16,18 +23,56 @@ from api.routers import (
     meeting_requests,
     organisations,
     people,
+    planning_settings,
+    plans,
     readiness,
+    tokens,
     venues,
     visit_candidates,
 )
 from api.settings import Settings, get_settings
 
 API_PREFIX = "/api/v1"
+RESOURCE_ROUTERS = (
+    local_areas,
+    organisations,
+    people,
+    csv_io,
+    venues,
+    education_settings,
+    inspections,
+    meeting_requests,
+    visit_candidates,
+    planning_settings,
+    readiness,
+    tokens,
+    audit,
+)
 
 
 def _operation_id(route: APIRoute) -> str:
     """Stable, readable operation ids so generated clients get good method names."""
     return route.name
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    fail_stale_jobs(app.state.engine)
+    yield
+    app.state.job_runner.shutdown()
+
+
+def _limit_body_size(app: FastAPI, limit: int) -> None:
+    @app.middleware("http")
+    async def refuse_large_bodies(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > limit:
+            return problems.problem_response(
+                request, 413, "Content too large", f"the body is larger than {limit} bytes"
+            )
+        return await call_next(request)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -37,13 +82,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description=(
             "Plan and run the Ofsted/CQC local area SEND inspection week: the people, partners, "
-            "venues and settings, the strategy-day timetable and the visit rota."
+            "venues and settings, the strategy-day timetable and the visit rota. Every route "
+            "needs `Authorization: Bearer <token>` except the health check and calendar feeds."
         ),
         generate_unique_id_function=_operation_id,
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
+    app.state.job_runner = JobRunner(app.state.engine, PLANNERS)
     problems.install(app)
+    audit_log.install(app)
+    _limit_body_size(app, settings.max_request_bytes)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -52,24 +102,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["*"],
             expose_headers=["ETag", "Location"],
         )
-    api = APIRouter(prefix=API_PREFIX)
+    api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(authorize)])
 
     @api.get("/health", tags=["health"], name="health")
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    for module in (
-        local_areas,
-        organisations,
-        people,
-        csv_io,
-        venues,
-        education_settings,
-        inspections,
-        meeting_requests,
-        visit_candidates,
-        readiness,
-    ):
+    for module in RESOURCE_ROUTERS:
         api.include_router(module.router)
+    for planner in PLANNERS.values():
+        api.include_router(plans.plan_router(planner))
     app.include_router(api)
     return app

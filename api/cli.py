@@ -9,12 +9,16 @@ from typing import Annotated
 
 import typer
 import uvicorn
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from api.app import create_app
+from api.auth import hash_token, issue_token, new_token
 from api.database import ROOT, make_engine, migrate
 from api.demo import load_demo
 from api.settings import get_settings
+from models.api_token import ApiToken, TokenRole
+from models.local_area import LocalArea
+from models.types import utc_now
 
 app = typer.Typer(
     help="Plan and run the local area SEND inspection week.",
@@ -33,7 +37,11 @@ def _load_demo(url: str) -> None:
     engine = make_engine(url)
     with Session(engine) as session:
         area = load_demo(session)
+        assert area.id is not None
+        _, token = issue_token(session, area.id, "demo admin", TokenRole.ADMIN)
+        session.commit()
         typer.echo(f"Demo local area loaded: {area.name} (id {area.id})")
+        typer.echo(f"Admin token for it (shown once): {token}")
     engine.dispose()
 
 
@@ -77,6 +85,55 @@ def openapi(
         return
     output.write_text(text, encoding="utf-8")
     typer.echo(f"wrote {output}")
+
+
+token_app = typer.Typer(help="API tokens (stored only as hashes; shown once).")
+app.add_typer(token_app, name="token")
+
+
+@token_app.command("create")
+def token_create(
+    area: Annotated[str, typer.Option(help="Local area code, e.g. northbrook")],
+    role: Annotated[TokenRole, typer.Option(help="admin, coordinator or viewer")],
+    name: Annotated[str, typer.Option(help="Who or what uses it")] = "cli",
+) -> None:
+    """Create a token for a local area and print it (once)."""
+    settings = get_settings()
+    migrate(settings.database_url)
+    engine = make_engine(settings.database_url)
+    with Session(engine) as session:
+        found = session.exec(select(LocalArea).where(LocalArea.code == area)).first()
+        if found is None or found.id is None:
+            typer.echo(f"no local area with code {area!r}", err=True)
+            raise typer.Exit(code=1)
+        row, token = issue_token(session, found.id, name, role)
+        session.commit()
+        typer.echo(f"token {row.id} ({role.value}) for {found.name}: {token}")
+    engine.dispose()
+
+
+@token_app.command("revoke")
+def token_revoke(token_id: int) -> None:
+    """Revoke a token by id: it stops working at once."""
+    engine = make_engine(get_settings().database_url)
+    with Session(engine) as session:
+        row = session.get(ApiToken, token_id)
+        if row is None:
+            typer.echo(f"no token {token_id}", err=True)
+            raise typer.Exit(code=1)
+        row.revoked_at = row.revoked_at or utc_now()
+        session.add(row)
+        session.commit()
+        typer.echo(f"token {token_id} revoked")
+    engine.dispose()
+
+
+@token_app.command("operator")
+def token_operator() -> None:
+    """Make an operator token (creates local areas); put its hash in OPERATOR_TOKEN_HASH."""
+    token = new_token()
+    typer.echo(f"operator token: {token}")
+    typer.echo(f"OPERATOR_TOKEN_HASH={hash_token(token)}")
 
 
 @app.command("migrate")

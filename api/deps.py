@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Query, Request
 from sqlmodel import Session
 
+from api.auth import Principal, authenticate
 from api.problems import NotFound
 from api.settings import Settings
 from models.inspection import Inspection
@@ -28,9 +29,21 @@ SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def get_area(session: SessionDep, area_id: Annotated[int, Path(ge=1)]) -> LocalArea:
+def authorize(request: Request, session: SessionDep, settings: SettingsDep) -> None:
+    """Every /api/v1 route: a valid token with the role the method needs (see api.auth)."""
+    authenticate(request, session, settings.operator_token_hash)
+
+
+def principal_of(request: Request) -> Principal | None:
+    return getattr(request.state, "principal", None)
+
+
+def get_area(
+    request: Request, session: SessionDep, area_id: Annotated[int, Path(ge=1)]
+) -> LocalArea:
+    principal = principal_of(request)
     area = session.get(LocalArea, area_id)
-    if area is None:
+    if area is None or (principal is not None and not principal.can_see(area_id)):
         raise NotFound(f"local area {area_id} does not exist")
     return area
 

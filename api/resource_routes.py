@@ -5,7 +5,7 @@ List routes stay in each resource's router, because their filters differ.
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Path, Response, status
+from fastapi import APIRouter, Depends, Header, Path, Request, Response, status
 
 from api import crud
 from api.crud import Resource
@@ -46,10 +46,16 @@ def add_item_routes(router: APIRouter, resource: Resource, id_name: str) -> None
         summary=f"Create a {resource.label}",
     )
     def create_item(
-        payload: create_schema, area: AreaDep, session: SessionDep, scope: Scope, response: Response
+        request: Request,
+        payload: create_schema,
+        area: AreaDep,
+        session: SessionDep,
+        scope: Scope,
+        response: Response,
     ) -> Any:
         row = crud.create(session, resource, area, payload, **extra(scope))
         response.headers["ETag"] = crud.etag(row)
+        response.headers["Location"] = f"{request.url.path}/{row.id}"
         return resource.present(row)
 
     @router.get(

@@ -8,6 +8,11 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from scheduler.rota.assemble import build_plan
+from scheduler.rota.context import RotaContext
+from scheduler.rota.plan import RotaPlan, feedback_item
+from scheduler.rota.problem import Candidate, Inspector, Quotas, RotaProblem, RotaWeights, VisitDay
+from scheduler.rota.routes import TimedRoute, time_route
 from sqlmodel import Session, select
 
 from api.planning import PlacementEdit, grouped_items
@@ -25,11 +30,6 @@ from models.visit_candidate import VisitCandidate
 from scheduler import rota
 from scheduler.frameworks import DayRole
 from scheduler.plan import AttendeeRole, ItemAttendee, PlanItem
-from scheduler.rota.assemble import build_plan
-from scheduler.rota.context import RotaContext
-from scheduler.rota.plan import RotaPlan, feedback_item
-from scheduler.rota.problem import Candidate, Inspector, Quotas, RotaProblem, RotaWeights, VisitDay
-from scheduler.rota.routes import TimedRoute, time_route
 from scheduler.solving import ProgressListener, SolveOptions, StopRequest
 from scheduler.travel import Coordinates
 

@@ -20,6 +20,11 @@ class Settings(BaseSettings):
     page_limit_max: int = Field(default=200, ge=1, description="Largest page a list returns")
     max_request_bytes: int = Field(default=5_000_000, description="Larger bodies get 413")
     cors_origins: list[str] = Field(default_factory=list, description="Closed unless listed")
+    operator_token_hash: str | None = Field(
+        default=None,
+        description="SHA-256 of the operator token that creates local areas "
+        "(`inspection-week token operator` makes one)",
+    )
     public_base_url: str = Field(
         default="http://127.0.0.1:8000", description="Base of links in emails and feeds"
     )

@@ -7,6 +7,9 @@ from dataclasses import fields, replace
 from datetime import date, timedelta
 from typing import Any
 
+from scheduler.strategy.explain import explain
+from scheduler.strategy.replan import diff
+from scheduler.strategy.suggest import suggest
 from sqlmodel import Session, select
 
 from api.planning import PlacementEdit, grouped_items
@@ -19,14 +22,16 @@ from models.organisation import Organisation, OrganisationKind
 from models.person import Person, PersonKind
 from models.plan import PlanPart
 from models.venue import Venue
-from scheduler import strategy
 from scheduler.frameworks import DayRole
 from scheduler.plan import ItemKind, PlanItem
 from scheduler.solving import ProgressListener, SolveOptions, StopRequest
+from scheduler.strategy.analysis import analyse
 from scheduler.strategy.plan import Placement, StrategyPlan
 from scheduler.strategy.problem import Meeting, StrategyDay, StrategyProblem, Weights
 from scheduler.strategy.problem import Person as PlannedPerson
 from scheduler.strategy.problem import Venue as PlannedVenue
+from scheduler.strategy.solver import solve
+from scheduler.strategy.validation import validate
 from scheduler.travel import Coordinates, TravelModel
 
 KINDS = {
@@ -188,7 +193,7 @@ class StrategyPlanner:
         on_progress: ProgressListener | None,
         should_stop: StopRequest | None,
     ) -> StrategyPlan:
-        return strategy.solve(problem, options, on_progress, should_stop)
+        return solve(problem, options, on_progress, should_stop)
 
     def dump(self, plan: StrategyPlan) -> dict[str, Any]:
         return plan.to_dict()
@@ -201,23 +206,23 @@ class StrategyPlanner:
         return {**report, "unplaced": len(plan.unplaced), "placed": len(plan.placements)}
 
     def validate(self, problem: StrategyProblem, plan: StrategyPlan) -> list[str]:
-        return [v.message for v in strategy.validate(problem, plan)]
+        return [v.message for v in validate(problem, plan)]
 
     def analyse(self, problem: StrategyProblem, plan: StrategyPlan) -> Any:
-        return strategy.analyse(problem, plan)
+        return analyse(problem, plan)
 
     def suggest(
         self, problem: StrategyProblem, plan: StrategyPlan, item_id: int, limit: int
     ) -> Any:
         if item_id not in problem.meeting_by_id:
             raise KeyError(f"meeting {item_id}")
-        return strategy.suggest(problem, plan, item_id, limit)
+        return suggest(problem, plan, item_id, limit)
 
     def explain(self, problem: StrategyProblem, time_limit_s: float) -> Any:
-        return strategy.explain(problem, time_limit_s)
+        return explain(problem, time_limit_s)
 
     def diff(self, old: StrategyPlan, new: StrategyPlan) -> Any:
-        return strategy.diff(old, new)
+        return diff(old, new)
 
     def edit(
         self, problem: StrategyProblem, plan: StrategyPlan, edit: PlacementEdit

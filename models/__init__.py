@@ -4,6 +4,8 @@ Importing this package registers every table on ``SQLModel.metadata`` (Alembic n
 """
 
 from models.action import Action
+from models.api_token import ApiToken
+from models.audit import AuditEntry
 from models.coproduction import CoproductionEntry
 from models.data_set import DataSet
 from models.document import Document
@@ -14,6 +16,8 @@ from models.meeting_record import MeetingRecord
 from models.meeting_request import MeetingRequest
 from models.organisation import Organisation
 from models.person import Person
+from models.plan import PlanVersion, SolveJob
+from models.planning_settings import PlanningSettings
 from models.self_evaluation import SelfEvaluationStatement
 from models.setting import Setting
 from models.team_role import TeamRole
@@ -21,6 +25,11 @@ from models.venue import Venue
 from models.visit_candidate import VisitCandidate
 
 __all__ = [
+    "ApiToken",
+    "AuditEntry",
+    "PlanVersion",
+    "PlanningSettings",
+    "SolveJob",
     "Action",
     "CoproductionEntry",
     "DataSet",

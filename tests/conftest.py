@@ -18,6 +18,7 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session, SQLModel
 
 from api.app import create_app
+from api.auth import hash_token
 from api.database import make_engine, migrate
 from api.settings import Settings
 
@@ -60,9 +61,12 @@ def _clean_tables(request: pytest.FixtureRequest) -> Iterator[None]:
             connection.execute(table.delete())
 
 
+OPERATOR_TOKEN = "iw_test-operator-token"
+
+
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url)
+    return Settings(database_url=database_url, operator_token_hash=hash_token(OPERATOR_TOKEN))
 
 
 @pytest.fixture
@@ -74,6 +78,13 @@ def app(settings: Settings, engine: Engine) -> FastAPI:
 
 @pytest.fixture
 def client(app: FastAPI) -> Iterator[TestClient]:
+    """A client acting as the deployment's operator (every area, every role)."""
+    with TestClient(app, headers={"Authorization": f"Bearer {OPERATOR_TOKEN}"}) as client:
+        yield client
+
+
+@pytest.fixture
+def anonymous(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app) as client:
         yield client
 

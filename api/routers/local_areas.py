@@ -2,16 +2,17 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from sqlalchemy import func
 from sqlmodel import select
 
 from api import crud
-from api.deps import AreaDep, PageDep, SessionDep
+from api.auth import Forbidden
+from api.deps import AreaDep, PageDep, SessionDep, principal_of
 from api.problems import Conflict
 from api.readiness_seed import seed_register
 from api.resource_routes import ERRORS, IfMatch
-from models import Inspection, Organisation, Person, Setting, Venue
+from models import ApiToken, Inspection, Organisation, Person, Setting, Venue
 from models.local_area import (
     LocalArea,
     LocalAreaCreate,
@@ -39,8 +40,11 @@ def _refuse_duplicate_code(session: SessionDep, code: str | None, area_id: int |
     "", response_model=LocalAreaPublic, status_code=status.HTTP_201_CREATED, responses=ERRORS
 )
 def create_local_area(
-    payload: LocalAreaCreate, session: SessionDep, response: Response
+    request: Request, payload: LocalAreaCreate, session: SessionDep, response: Response
 ) -> LocalArea:
+    principal = principal_of(request)
+    if principal is None or not principal.is_operator:
+        raise Forbidden("only the deployment's operator token creates local areas")
     _refuse_duplicate_code(session, payload.code, None)
     area = LocalArea.model_validate(payload)
     session.add(area)
@@ -53,11 +57,15 @@ def create_local_area(
 
 @router.get("", response_model=LocalAreaPage)
 def list_local_areas(
+    request: Request,
     session: SessionDep,
     page: PageDep,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> LocalAreaPage:
     stmt = select(LocalArea)
+    principal = principal_of(request)
+    if principal is not None and not principal.is_operator:
+        stmt = stmt.where(LocalArea.id == principal.local_area_id)
     if q:
         stmt = stmt.where(func.lower(LocalArea.name).contains(q.lower(), autoescape=True))
     total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
@@ -108,6 +116,8 @@ def delete_local_area(area: AreaDep, session: SessionDep, if_match: IfMatch = No
             f"local area {area.id} still owns {', '.join(owned)}; delete them first",
             [{"dependent": text} for text in owned],
         )
+    for token in session.exec(select(ApiToken).where(ApiToken.local_area_id == area.id)):
+        session.delete(token)
     session.delete(area)
     crud.commit(session)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

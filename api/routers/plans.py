@@ -59,9 +59,8 @@ def runner_of(request: Request) -> JobRunner:
 
 def job_public(session: Session, job: SolveJob) -> SolveJobPublic:
     version = session.get(PlanVersion, job.result_version_id) if job.result_version_id else None
-    return SolveJobPublic.model_validate(
-        job, from_attributes=True, update={"result_version": version.number if version else None}
-    )
+    public = SolveJobPublic.model_validate(job, from_attributes=True)
+    return public.model_copy(update={"result_version": version.number if version else None})
 
 
 def get_version(session: Session, inspection: Inspection, part: str, number: int) -> PlanVersion:
@@ -156,6 +155,14 @@ def plan_router(planner: Planner) -> APIRouter:
                 if body.base_version is not None
                 else published_version(session, inspection, part)
             )
+        # Build once now so bad input (no days, unknown weights) is a 422, not a failed job.
+        planner.build(
+            session,
+            inspection,
+            base.plan if base else None,
+            list(base.pinned) if base else [],
+            body.weights,
+        )
         assert inspection.id is not None
         job = SolveJob(
             local_area_id=area.id,

@@ -26,7 +26,8 @@ def create_token(area: AreaDep, session: SessionDep, body: ApiTokenCreate) -> Ap
     row, token = issue_token(session, area.id, body.name, body.role)
     commit(session)
     session.refresh(row)
-    return ApiTokenCreated.model_validate(row, from_attributes=True, update={"token": token})
+    public = ApiTokenPublic.model_validate(row, from_attributes=True)
+    return ApiTokenCreated(**public.model_dump(), token=token)
 
 
 @router.get("", response_model=ApiTokenPage, name="list_tokens")

@@ -1,0 +1,104 @@
+"""The visit rota through the API: the sample, routes with travel, edits, re-plans, why-nots."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi.testclient import TestClient
+
+from tests.plans.conftest import SmallInspection, solve
+
+
+def test_the_rota_visits_every_type_asked_with_one_inspector_per_visit(
+    client: TestClient, small: SmallInspection
+) -> None:
+    job = solve(client, small.url, "rota")
+    assert job["report"]["coverage_met"] is True
+    version = client.get(f"{small.url}/rota/versions/{job['result_version']}").json()
+    visits = version["plan"]["visits"]
+    assert {v["setting_id"] for v in visits} >= {small.settings["special"]}  # the must-visit
+    assert len({v["setting_id"] for v in visits}) == len(visits)  # no setting twice
+    for visit in visits:
+        start, end = (datetime.fromisoformat(visit[k]) for k in ("start", "end"))
+        assert start.date().isoformat() in ("2026-12-09", "2026-12-10")  # Wednesday, Thursday
+        assert (end - start).total_seconds() <= 3 * 3600
+    assert version["violations"] == []
+
+
+def test_each_inspector_route_starts_and_ends_at_base_with_travel_between(
+    client: TestClient, small: SmallInspection
+) -> None:
+    number = solve(client, small.url, "rota")["result_version"]
+    view = client.get(
+        f"{small.url}/rota/versions/{number}/timetable", params={"by": "inspector"}
+    ).json()
+    assert view["routes"]
+    for route in view["routes"]:
+        legs = route["legs"]
+        assert legs[0]["origin"].startswith("base:") and legs[-1]["destination"].startswith("base:")
+        for before, after in zip(legs, legs[1:], strict=False):
+            assert datetime.fromisoformat(after["depart"]) >= datetime.fromisoformat(
+                before["arrive"]
+            )
+
+
+def test_the_setting_contact_is_invited_and_told_whom_to_gather(
+    client: TestClient, small: SmallInspection
+) -> None:
+    candidates = client.get(
+        f"{small.url}/visit-candidates", params={"setting_id": small.settings["primary"]}
+    ).json()["items"]
+    client.patch(f"{small.url}/visit-candidates/{candidates[0]['id']}", json={"must_visit": True})
+    number = solve(client, small.url, "rota")["result_version"]
+    groups = client.get(
+        f"{small.url}/rota/versions/{number}/timetable", params={"by": "setting"}
+    ).json()["groups"]
+    primary = groups[str(small.settings["primary"])]
+    people = {a["person_id"] for a in primary[0]["attendees"]}
+    assert small.people["head_teacher"] in people
+    assert any("gather" in note.lower() for note in primary[0]["notes"])
+
+
+def test_when_an_inspector_drops_out_the_replan_moves_only_their_visits(
+    client: TestClient, small: SmallInspection, area_url: str
+) -> None:
+    number = solve(client, small.url, "rota")["result_version"]
+    client.post(f"{small.url}/rota/versions/{number}/publish")
+    client.patch(
+        f"{area_url}/people/{small.people['cqc']}",
+        json={"unavailable": [{"start": "2026-12-09T00:00:00Z", "end": "2026-12-11T00:00:00Z"}]},
+    )
+    new = solve(client, small.url, "rota")["result_version"]
+    plan = client.get(f"{small.url}/rota/versions/{new}").json()["plan"]
+    assert all(v["inspector_id"] != small.people["cqc"] for v in plan["visits"])
+    diff = client.get(f"{small.url}/rota/versions/{number}/diff/{new}").json()
+    assert set(diff["affected_inspector_ids"]) <= {small.people["cqc"], small.people["lead"]}
+
+
+def test_an_edit_to_a_closed_time_is_refused_with_the_reason(
+    client: TestClient, small: SmallInspection
+) -> None:
+    number = solve(client, small.url, "rota")["result_version"]
+    plan = client.get(f"{small.url}/rota/versions/{number}").json()["plan"]
+    visit = plan["visits"][0]
+    edit = {
+        "item_id": visit["setting_id"],
+        "start": "2026-12-09T19:00:00Z",
+        "inspector_ids": [visit["inspector_id"]],
+    }
+    refused = client.post(f"{small.url}/rota/versions/{number}/edits", json=edit)
+    assert refused.status_code == 422
+    assert "cannot visit" in refused.json()["errors"][0]["reason"]
+
+
+def test_the_explanation_names_a_type_nobody_can_visit(
+    client: TestClient, small: SmallInspection, area_url: str
+) -> None:
+    # The only early-years provider is closed on both visit days.
+    client.patch(
+        f"{area_url}/settings/{small.settings['early_years']}",
+        json={"unavailable": [{"start": "2026-12-09T00:00:00Z", "end": "2026-12-11T00:00:00Z"}]},
+    )
+    explanation = client.get(f"{small.url}/rota/explanation", params={"time_limit_s": 5}).json()
+    assert explanation["feasible"] is False
+    assert any("early-years" in text for text in explanation["conflicts"])

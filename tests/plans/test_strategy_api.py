@@ -1,0 +1,178 @@
+"""The strategy timetable through the API: solve jobs, versions, views, edits, re-plans."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi.testclient import TestClient
+
+from tests.plans.conftest import SmallInspection, solve
+
+
+def moved_meetings(diff: dict[str, object]) -> set[int]:
+    changes = diff["changes"]
+    assert isinstance(changes, list)
+    return {c["meeting_id"] for c in changes if c["kind"] == "moved"}
+
+
+def test_a_solve_job_answers_202_with_a_location_and_ends_in_a_numbered_version(
+    client: TestClient, small: SmallInspection
+) -> None:
+    response = client.post(f"{small.url}/strategy/solve-jobs", json={"time_limit_s": 5})
+    assert response.status_code == 202
+    assert response.json()["status"] in ("queued", "running", "succeeded")
+    job = solve(client, small.url, "strategy")
+    assert job["result_version"] >= 1
+    assert job["report"]["status"] in ("optimal", "feasible")
+    assert job["report"]["unplaced"] == 0
+    version = client.get(f"{small.url}/strategy/versions/{job['result_version']}").json()
+    placed = {p["meeting_id"] for p in version["plan"]["placements"]}
+    assert placed == set(small.meetings.values())
+    assert version["violations"] == []
+
+
+def test_the_fixed_introduction_keeps_its_time_and_venue(
+    client: TestClient, small: SmallInspection
+) -> None:
+    job = solve(client, small.url, "strategy")
+    plan = client.get(f"{small.url}/strategy/versions/{job['result_version']}").json()["plan"]
+    intro = next(p for p in plan["placements"] if p["meeting_id"] == small.meetings["intro"])
+    assert datetime.fromisoformat(intro["start"]) == datetime.fromisoformat(
+        "2026-12-07T11:00:00+00:00"
+    )
+    assert intro["venue_id"] == small.venues["hall"]
+    assert set(intro["inspector_ids"]) == {small.people["lead"], small.people["cqc"]}
+
+
+def test_the_timetable_groups_by_day_person_and_inspector(
+    client: TestClient, small: SmallInspection
+) -> None:
+    number = solve(client, small.url, "strategy")["result_version"]
+    base = f"{small.url}/strategy/versions/{number}/timetable"
+    by_day = client.get(base, params={"by": "day"}).json()["groups"]
+    assert set(by_day) <= {"2026-12-07", "2026-12-08"}
+    cqc = client.get(base, params={"by": "inspector"}).json()["groups"][str(small.people["cqc"])]
+    assert any(item["title"] == "School nursing" for item in cqc)
+    person = client.get(base, params={"by": "person"}).json()["groups"]
+    assert str(small.people["camhs_lead"]) in person
+    assert client.get(base, params={"by": "setting"}).status_code == 422
+
+
+def test_reproducible_mode_gives_the_same_plan_twice(
+    client: TestClient, small: SmallInspection
+) -> None:
+    first = solve(client, small.url, "strategy", from_scratch=True)["result_version"]
+    second = solve(client, small.url, "strategy", from_scratch=True)["result_version"]
+    plans = [
+        client.get(f"{small.url}/strategy/versions/{n}").json()["plan"]["placements"]
+        for n in (first, second)
+    ]
+    assert plans[0] == plans[1]
+
+
+def test_an_idempotency_key_returns_the_first_job_instead_of_solving_again(
+    client: TestClient, small: SmallInspection
+) -> None:
+    headers = {"Idempotency-Key": "solve-once"}
+    body = {"time_limit_s": 2}
+    first = client.post(f"{small.url}/strategy/solve-jobs", json=body, headers=headers)
+    again = client.post(f"{small.url}/strategy/solve-jobs", json=body, headers=headers)
+    assert first.json()["id"] == again.json()["id"]
+    assert first.headers["location"] == again.headers["location"]
+
+
+def test_analysis_breaks_the_objective_down_per_goal(
+    client: TestClient, small: SmallInspection
+) -> None:
+    job = solve(client, small.url, "strategy")
+    analysis = client.get(f"{small.url}/strategy/versions/{job['result_version']}/analysis").json()
+    assert analysis["total"] == sum(goal["cost"] for goal in analysis["goals"])
+    assert analysis["total"] == job["report"]["objective"]
+
+
+def test_a_hand_edit_that_breaks_a_rule_is_refused_with_the_violations(
+    client: TestClient, small: SmallInspection
+) -> None:
+    number = solve(client, small.url, "strategy")["result_version"]
+    # CAMHS at the introduction's time: the head of SEND cannot be in both.
+    edit = {
+        "item_id": small.meetings["camhs"],
+        "start": "2026-12-07T11:00:00+00:00",
+        "venue_id": small.venues["room"],
+    }
+    refused = client.post(f"{small.url}/strategy/versions/{number}/edits", json=edit)
+    assert refused.status_code == 422
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert any("Head Send" in e["reason"] for e in refused.json()["errors"])
+    versions = client.get(f"{small.url}/strategy/versions").json()
+    assert versions["total"] == 1  # nothing saved
+
+
+def test_a_valid_hand_edit_makes_a_new_version_and_the_diff_names_the_move(
+    client: TestClient, small: SmallInspection
+) -> None:
+    number = solve(client, small.url, "strategy")["result_version"]
+    ideas = client.get(
+        f"{small.url}/strategy/versions/{number}/suggestions",
+        params={"item_id": small.meetings["ehc"]},
+    ).json()
+    idea = ideas[0]["placement"]
+    edit = {
+        "item_id": small.meetings["ehc"],
+        "start": idea["start"],
+        "venue_id": idea["venue_id"],
+        "inspector_ids": idea["inspector_ids"],
+    }
+    response = client.post(f"{small.url}/strategy/versions/{number}/edits", json=edit)
+    assert response.status_code == 201, response.text
+    new = response.json()["version"]
+    assert new["parent_number"] == number and new["source"] == "edit"
+    diff = client.get(f"{small.url}/strategy/versions/{number}/diff/{new['number']}").json()
+    assert small.meetings["ehc"] in moved_meetings(diff)
+
+
+def test_publishing_then_replanning_after_someone_drops_out_moves_only_what_it_must(
+    client: TestClient, small: SmallInspection, area_url: str
+) -> None:
+    number = solve(client, small.url, "strategy")["result_version"]
+    assert client.post(f"{small.url}/strategy/versions/{number}/publish").status_code == 200
+    plan = client.get(f"{small.url}/strategy/versions/{number}").json()["plan"]
+    camhs = next(p for p in plan["placements"] if p["meeting_id"] == small.meetings["camhs"])
+    # The CAMHS lead becomes unavailable exactly when CAMHS was planned.
+    client.patch(
+        f"{area_url}/people/{small.people['camhs_lead']}",
+        json={"unavailable": [{"start": camhs["start"], "end": camhs["end"]}]},
+    )
+    replanned = solve(client, small.url, "strategy")
+    new = client.get(f"{small.url}/strategy/versions/{replanned['result_version']}").json()
+    assert new["parent_number"] == number
+    diff = client.get(
+        f"{small.url}/strategy/versions/{number}/diff/{replanned['result_version']}"
+    ).json()
+    moved = moved_meetings(diff)
+    assert small.meetings["camhs"] in moved
+    assert small.meetings["intro"] not in moved
+
+
+def test_pins_must_name_items_of_the_version(client: TestClient, small: SmallInspection) -> None:
+    number = solve(client, small.url, "strategy")["result_version"]
+    url = f"{small.url}/strategy/versions/{number}/pins"
+    ok = client.put(url, json={"items": [f"meeting:{small.meetings['ehc']}"]})
+    assert ok.status_code == 200 and ok.json()["pinned"] == [f"meeting:{small.meetings['ehc']}"]
+    bad = client.put(url, json={"items": ["meeting:999999"]})
+    assert bad.status_code == 422
+
+
+def test_suggestions_rank_other_placements_by_cost(
+    client: TestClient, small: SmallInspection
+) -> None:
+    number = solve(client, small.url, "strategy")["result_version"]
+    url = f"{small.url}/strategy/versions/{number}/suggestions"
+    found = client.get(url, params={"item_id": small.meetings["ehc"], "limit": 3}).json()
+    assert 1 <= len(found) <= 3
+    assert client.get(url, params={"item_id": 999999}).status_code == 422
+
+
+def test_unknown_versions_and_jobs_are_404(client: TestClient, small: SmallInspection) -> None:
+    assert client.get(f"{small.url}/strategy/versions/42").status_code == 404
+    assert client.get(f"{small.url}/strategy/solve-jobs/42").status_code == 404
