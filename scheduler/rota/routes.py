@@ -88,8 +88,8 @@ def _schedule(
     lunch_lo, lunch_hi = minute_of(day.lunch_start), minute_of(day.lunch_end)
     blocked = ctx.blocked[(inspector.id, day_index)]
     ready, place = work_start, inspector.place_key
-    stops: list[TimedStop] = []
-    legs: list[TimedLeg] = []
+    stops: list[tuple[int, int, int, int]] = []  # TimedStop fields, built once it fits
+    legs: list[tuple[str, str, int, int, int]] = []  # TimedLeg fields
     lunch: Interval | None = None
 
     def take_lunch(at: int) -> int | None:
@@ -109,7 +109,7 @@ def _schedule(
             ready = after
         minutes = ctx.travel(place, destination)
         depart = earliest_free(ready, minutes, blocked)
-        legs.append(TimedLeg(place, destination, depart, depart + minutes, minutes))
+        legs.append((place, destination, depart, depart + minutes, minutes))
         ready, place = depart + minutes, destination
         if lunch_position == 2 * j + 1:
             after = take_lunch(ready)
@@ -121,19 +121,19 @@ def _schedule(
             start = ctx.earliest_start(windows[j], ready, length)
             if start is None:
                 return None
-            stops.append(TimedStop(order[j].setting_id, start, start + length, minutes))
+            stops.append((order[j].setting_id, start, start + length, minutes))
             ready = start + length
     if ready > work_end or (lunch is None and lunch_position >= 0):
         return None
     if lunch is None:
-        return tuple(stops), tuple(legs), (0, 0)
-    first = legs[0]
-    if stops and lunch_position >= 2:
+        lunch = (0, 0)
+    elif stops and lunch_position >= 2:
         # Leave base just in time rather than wait at the first setting.
-        late = stops[0].start - first.minutes
-        if not overlaps(late, stops[0].start, blocked):
-            legs[0] = TimedLeg(first.origin, first.destination, late, stops[0].start, first.minutes)
-    return tuple(stops), tuple(legs), lunch
+        origin, destination, _, _, minutes = legs[0]
+        first_start = stops[0][1]
+        if not overlaps(first_start - minutes, first_start, blocked):
+            legs[0] = (origin, destination, first_start - minutes, first_start, minutes)
+    return tuple(TimedStop(*s) for s in stops), tuple(TimedLeg(*leg) for leg in legs), lunch
 
 
 def _lunch_positions(visits: int) -> list[int]:
@@ -183,6 +183,7 @@ def time_route(
     day_index: int,
     order: tuple[int, ...],
     fixed_start: dict[int, int] | None = None,
+    travel: int | None = None,
 ) -> TimedRoute | None:
     """The cheapest timing of visiting ``order`` in that order, or None if none fits.
 
@@ -216,7 +217,8 @@ def time_route(
     )
     if _schedule(ctx, inspector, day_index, candidates, windows, -1) is None:
         return None
-    travel = route_travel(ctx, inspector, order)
+    if travel is None:
+        travel = route_travel(ctx, inspector, order)
     for kept in subsets:
         restricted = [list(w) for w in windows]
         for index in kept:
@@ -324,6 +326,7 @@ def _routes_of_day(ctx: RotaContext, inspector: Inspector, day_index: int) -> It
     for s in ids:
         start = ctx.earliest_start(windows[s], work_start + ctx.travel(base, key[s]), length[s])
         earliest_end[s] = (start if start is not None else work_end) + length[s]
+    weight = ctx.problem.weights.travel_minute
     previous_layer: list[TimedRoute] = []
     for a, b in _pairs(ctx, ids, ctx.problem.route_neighbours):
         fits = ctx.travel(base, key[a]) + length[a] + length[b] + ctx.travel(key[b], base)
@@ -331,16 +334,15 @@ def _routes_of_day(ctx: RotaContext, inspector: Inspector, day_index: int) -> It
             continue
         orders = []
         if earliest_end[a] + ctx.travel(key[a], key[b]) + length[b] <= latest_end[b]:
-            orders.append((a, b))
+            orders.append(((a, b), route_travel(ctx, inspector, (a, b))))
         if earliest_end[b] + ctx.travel(key[b], key[a]) + length[a] <= latest_end[a]:
-            orders.append((b, a))
-        orders.sort(key=lambda order: route_travel(ctx, inspector, order))
+            orders.append(((b, a), route_travel(ctx, inspector, (b, a))))
+        orders.sort(key=lambda pair: pair[1])
         best: TimedRoute | None = None
-        for order in orders:
-            floor = ctx.problem.weights.travel_minute * route_travel(ctx, inspector, order)
-            if best is not None and route_cost(ctx, best) <= floor:
+        for order, travel in orders:
+            if best is not None and route_cost(ctx, best) <= weight * travel:
                 break  # the other order cannot be cheaper
-            route = time_route(ctx, inspector, day_index, order)
+            route = time_route(ctx, inspector, day_index, order, travel=travel)
             if route is not None and (
                 best is None or route_cost(ctx, route) < route_cost(ctx, best)
             ):
