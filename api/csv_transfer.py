@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from api import crud
 from api.crud import Resource
@@ -112,12 +112,17 @@ def import_rows(
     fmt: CsvFormat,
     area: Any,
     rows: list[tuple[int, dict[str, Any]]],
+    earlier_errors: list[dict[str, Any]] | None = None,
 ) -> ImportReport:
-    """Upsert ``rows`` (already mapped to field names) by the format's key, all or nothing."""
+    """Upsert ``rows`` (already mapped to field names) by the format's key, all or nothing.
+
+    ``earlier_errors`` are rows that could not even be mapped; they are reported together
+    with the rows found bad here, so one answer lists every bad row.
+    """
     resource = fmt.resource
     model: Any = resource.model
     report = ImportReport()
-    errors: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = list(earlier_errors or [])
     seen: dict[str, int] = {}
     planned: list[tuple[Any | None, dict[str, Any]]] = []
     for line, values in rows:
@@ -135,11 +140,11 @@ def import_rows(
         seen[key_text] = line
         existing = None
         if key_value:
+            column = getattr(model, fmt.key)
+            # Emails are unique whatever their case, so they are matched that way too.
+            match = func.lower(column) == key_text if fmt.key == "email" else column == key_value
             existing = session.exec(
-                select(model).where(
-                    model.local_area_id == area.id,
-                    getattr(model, fmt.key) == key_value,
-                )
+                select(model).where(model.local_area_id == area.id, match)
             ).first()
         try:
             schema: type[BaseModel] = resource.update if existing else resource.create
@@ -150,6 +155,7 @@ def import_rows(
             continue
         planned.append((existing, written))
     if errors:
+        errors.sort(key=lambda e: e["line"])
         raise Unprocessable(
             f"{len({e['line'] for e in errors})} bad rows; nothing was imported", errors
         )
@@ -181,9 +187,6 @@ def map_columns(
     row: dict[str, str],
 ) -> dict[str, Any]:
     """Turn one CSV row into field values; people name their organisation by name."""
-    unknown = [h for h in header if h not in fmt.columns]
-    if unknown:
-        raise RowError([{"line": 1, "field": h, "reason": "unknown column"} for h in unknown])
     values: dict[str, Any] = {}
     for column in header:
         if column == "organisation":
@@ -193,6 +196,15 @@ def map_columns(
             if value is not None:
                 values[column] = value
     return values
+
+
+def unknown_columns(fmt: CsvFormat, header: list[str]) -> list[dict[str, Any]]:
+    """Header cells the format does not know, as errors on line 1 (checked once per file)."""
+    return [
+        {"line": 1, "field": h, "reason": f"unknown column; known: {', '.join(fmt.columns)}"}
+        for h in header
+        if h not in fmt.columns
+    ]
 
 
 def _organisation_id(session: Session, area_id: int, line: int, name: str) -> int | None:

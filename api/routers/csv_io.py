@@ -16,6 +16,7 @@ from api.csv_transfer import (
     import_rows,
     map_columns,
     read_rows,
+    unknown_columns,
 )
 from api.deps import AreaDep, SessionDep, SettingsDep
 from api.problems import Problem, Unprocessable
@@ -105,15 +106,17 @@ def _import(session: SessionDep, fmt: CsvFormat, area: Any, text: str) -> Import
     header, rows = read_rows(text)
     if fmt.key not in header:
         raise Unprocessable.field("file", f"the header must include the column {fmt.key!r}")
+    unknown = unknown_columns(fmt, header)
+    if unknown:
+        raise Unprocessable(f"{len(unknown)} unknown columns; nothing was imported", unknown)
     mapped, errors = [], []
     for line, row in rows:
         try:
             mapped.append((line, map_columns(session, fmt, area.id, header, line, row)))
         except RowError as bad:
             errors.extend(bad.errors)
-    if errors:
-        raise Unprocessable(f"{len(errors)} bad cells or rows; nothing was imported", errors)
-    report = import_rows(session, fmt, area, mapped)
+    # Rows that mapped are still checked, so the answer lists every bad row at once.
+    report = import_rows(session, fmt, area, mapped, earlier_errors=errors)
     return ImportResult(**vars(report))
 
 
@@ -180,8 +183,6 @@ def import_gias(
     _, rows = read_rows(_read(file, settings.max_request_bytes))
     report = ImportReport()
     mapped, errors = gias_rows(rows, report)
-    if errors:
-        raise Unprocessable(f"{len(errors)} bad rows; nothing was imported", errors)
-    written = import_rows(session, FORMATS["settings"], area, mapped)
+    written = import_rows(session, FORMATS["settings"], area, mapped, earlier_errors=errors)
     written.skipped = report.skipped
     return ImportResult(**vars(written))

@@ -95,19 +95,20 @@ MONDAY_CALL = "2026-11-23T09:30:00Z"
 """A Monday notification in an ordinary week: the on-site week starts on 2026-12-07."""
 
 
-@pytest.fixture(scope="session")
-def shared_app(database_url: str, engine: Engine) -> FastAPI:
-    """One app for the whole session: building it takes most of a second, and it holds no
-    state between requests besides the engine (the tables are emptied after every test)."""
-    app = create_app(Settings(database_url=database_url))
-    app.state.engine.dispose()
-    app.state.engine = engine
-    return app
+_APPS: dict[str, FastAPI] = {}
 
 
 @pytest.fixture
-def app(shared_app: FastAPI) -> FastAPI:
-    return shared_app
+def app(settings: Settings, engine: Engine) -> FastAPI:
+    """The app of tests/conftest.py, built once per distinct settings: building one takes
+    most of a second, and it keeps no state between requests besides the shared engine."""
+    key = settings.model_dump_json()
+    if key not in _APPS:
+        built = create_app(settings)
+        built.state.engine.dispose()
+        built.state.engine = engine
+        _APPS[key] = built
+    return _APPS[key]
 
 
 @pytest.fixture
