@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.parser import HeaderParser
 from email.utils import parseaddr
+from pathlib import Path
 
 from fastapi import FastAPI
 from sqlalchemy import Engine, update
@@ -258,6 +259,35 @@ def _drop(smtp: smtplib.SMTP | None) -> None:
         smtp.quit()
     except (smtplib.SMTPException, OSError):
         smtp.close()
+
+
+def export_name(message: OutboxMessage) -> str:
+    """A file name that sorts by message and says what it is, e.g. 0007-request-p12.ics."""
+    person = f"-p{message.person_id}" if message.person_id is not None else ""
+    return f"{message.id or 0:04d}-{message.method.lower()}{person}.ics"
+
+
+def export_invites(
+    engine: Engine,
+    directory: Path,
+    *,
+    inspection_id: int | None = None,
+    status: OutboxStatus | None = None,
+) -> list[Path]:
+    """Write one .ics file per outbox message, for sending by hand when there is no SMTP."""
+    directory.mkdir(parents=True, exist_ok=True)
+    query = select(OutboxMessage).order_by(col(OutboxMessage.id))
+    if inspection_id is not None:
+        query = query.where(col(OutboxMessage.inspection_id) == inspection_id)
+    if status is not None:
+        query = query.where(col(OutboxMessage.status) == status)
+    written = []
+    with Session(engine) as session:
+        for message in session.exec(query):
+            path = directory / export_name(message)
+            path.write_bytes(message.ics.encode("utf-8"))
+            written.append(path)
+    return written
 
 
 def resend(message: OutboxMessage, *, now: datetime) -> OutboxMessage:

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from api.crud import commit
 from api.deps import InspectionDep, PageDep, SessionDep
-from api.outbox import resend
+from api.outbox import export_name, resend
 from api.problems import Conflict, NotFound, Problem
 from models.inspection import Inspection
 from models.outbox import OutboxMessage, OutboxMessagePublic, OutboxPage, OutboxStatus
@@ -126,8 +126,3 @@ def resend_outbox_message(
     commit(session)
     return _public(message)
 
-
-def export_name(message: OutboxMessage) -> str:
-    """A file name that sorts by message and says what it is, e.g. 0007-request-p12.ics."""
-    person = f"-p{message.person_id}" if message.person_id is not None else ""
-    return f"{message.id:04d}-{message.method.lower()}{person}.ics"
