@@ -174,6 +174,7 @@ class RotaPlan:
                 for u in self.unplaced
             ],
             "notes": list(self.notes),
+            "sample": sorted(v.setting_id for v in self.visits),
             "travel_minutes": self.travel_minutes,
             "coverage_met": self.coverage_met,
         }

@@ -137,6 +137,13 @@ class Quotas:
     minimum: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_QUOTAS))
     total: int = 0
 
+    def __post_init__(self) -> None:
+        unknown = set(self.minimum) - set(SETTING_TYPES)
+        if unknown:
+            raise ValueError(f"quotas name unknown setting types: {sorted(unknown)}")
+        if any(n < 0 for n in self.minimum.values()) or self.total < 0:
+            raise ValueError("quotas cannot be negative")
+
 
 @dataclass(frozen=True)
 class RotaWeights:

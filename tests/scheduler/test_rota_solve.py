@@ -7,6 +7,8 @@ from collections import Counter
 from dataclasses import replace
 from datetime import time, timedelta
 
+import pytest
+
 from scheduler.plan import ItemKind
 from scheduler.rota import (
     Quotas,
@@ -240,3 +242,8 @@ def test_friday_feedback_is_one_fixed_event_for_inspectors_and_leaders() -> None
     item = feedback_item(friday, at(friday, 14), at(friday, 15), (1, 2), (50, 51))
     assert item.kind == ItemKind.FEEDBACK
     assert {a.person_id for a in item.attendees} == {1, 2, 50, 51}
+
+
+def test_quotas_refuse_unknown_setting_types() -> None:
+    with pytest.raises(ValueError, match="unknown setting types"):
+        Quotas(minimum={"nursery": 1})
