@@ -201,25 +201,40 @@ class StepFreeAccess:
 
 
 class MaxMeetingsPerDay:
+    """Nobody past their own limit of meetings a day.
+
+    When someone can only be in a meeting on one day (a parent rep who gave Monday hours),
+    their attendance literal counts for that day directly; otherwise an "attends on this
+    day" flag is added. A redundant total over the days they can come keeps the linear
+    relaxation honest about how few meetings such people can cover.
+    """
+
     name = "max_meetings_per_day"
 
     def build(self, ctx: ModelContext) -> None:
         limited = {p.id: p.max_meetings_per_day for p in ctx.problem.people}
         per_day: dict[tuple[int, int], list[cp_model.LinearExprT]] = defaultdict(list)
+        total: dict[int, list[Literal]] = defaultdict(list)
+        active_days: dict[int, set[int]] = defaultdict(set)
         for m in ctx.vars.start:
+            option = ctx.options[m]
             for p, lit in ctx.vars.attendance(m).items():
                 if limited.get(p) is None:
                     continue
-                for day in range(len(ctx.timeline.days)):
+                free = ctx.vars.free_starts(m, p)
+                days = sorted({option.starts[k].slot.day for k in free})
+                active_days[p] |= set(days)
+                total[p].append(lit)
+                for day in days:
                     on_day = ctx.vars.starts_on_day(m, day)
-                    if not on_day:
-                        continue
                     if lit is ctx.vars.placed[m]:
                         per_day[p, day].append(sum(on_day))
                     elif p in ctx.problem.inspector_ids:
                         on = ctx.inspector_on_day(m, p, day)
                         if on is not None:
                             per_day[p, day].append(on)
+                    elif len(days) == 1:
+                        per_day[p, day].append(lit)
                     else:
                         both = ctx.model.new_bool_var(f"day_m{m}_p{p}_d{day}")
                         ctx.model.add(both >= lit + sum(on_day) - 1)
@@ -229,6 +244,12 @@ class MaxMeetingsPerDay:
             assert limit is not None
             if len(terms) > limit:
                 ctx.model.add(sum(terms) <= limit)
+        for p, lits in total.items():
+            limit = limited[p]
+            assert limit is not None
+            cap = limit * len(active_days[p])
+            if len(lits) > cap:
+                ctx.model.add(sum(lits) <= cap)
 
 
 class TravelBuffer:

@@ -138,6 +138,18 @@ class StrategyVariables:
             people[p] = self.placed[m]
         return people
 
+    def free_starts(self, m: int, person_id: int) -> set[int]:
+        """Start indices of meeting m at which ``person_id`` could be in it."""
+        option = self.options[m]
+        if person_id in option.hard_people:
+            return set(range(len(option.starts)))
+        if person_id in self.inspector.get(m, {}):
+            return {k for k, i in self.start_by[m] if i == person_id}
+        for group in (option.pool_note_takers, option.reps, option.frontline, option.optional):
+            if person_id in group:
+                return group[person_id]
+        return set()
+
     def inspector_presence(self, m: int, inspector_id: int) -> Literal | None:
         if inspector_id in self.options[m].hard_people:
             return self.placed[m]
