@@ -35,6 +35,7 @@ class RiskCode(StrEnum):
     NO_OWNER = "no_owner"
     STALE = "stale"
     TOO_SLOW = "too_slow"
+    OWNER_OVERLOADED = "owner_overloaded"
 
 
 class Risk(BaseModel):
@@ -65,36 +66,57 @@ class Feasibility(BaseModel):
     at_risk: list[DataSetRisk]
 
 
+def staleness(row: DataSet, notified_at: datetime, freshness_days: int) -> str | None:
+    """Why a data set cannot be sent as it is (too old, never made, marked stale), or None."""
+    if row.last_refreshed_at is None:
+        return "never refreshed"
+    if row.last_refreshed_at < notified_at - timedelta(days=freshness_days):
+        age = (notified_at - row.last_refreshed_at).days
+        return f"last refreshed {age} days before the notification (more than {freshness_days})"
+    if row.status == DataSetStatus.STALE:
+        return "marked stale"
+    return None
+
+
+def needs_extraction(row: DataSet, notified_at: datetime, freshness_days: int) -> bool:
+    return (
+        row.status != DataSetStatus.READY or staleness(row, notified_at, freshness_days) is not None
+    )
+
+
 def data_set_risks(
-    row: DataSet, notified_at: datetime, working_days_left: int, freshness_days: int
+    row: DataSet,
+    notified_at: datetime,
+    working_days_left: int,
+    freshness_days: int,
+    owner_load: int = 0,
 ) -> list[Risk]:
-    """Why a data set may not be in the inspectors' hands in time (empty when it will be)."""
+    """Why a data set may not be in the inspectors' hands in time (empty when it will be).
+
+    ``owner_load`` is the working days of extraction its owner has to do in the window, this
+    one included: one person extracts one data set at a time.
+    """
     risks = []
     if row.owner_id is None:
         risks.append(Risk(code=RiskCode.NO_OWNER, detail="nobody is named to produce it"))
-    threshold = notified_at - timedelta(days=freshness_days)
-    stale = True
-    if row.last_refreshed_at is None:
-        risks.append(Risk(code=RiskCode.STALE, detail="never refreshed"))
-    elif row.last_refreshed_at < threshold:
-        age = (notified_at - row.last_refreshed_at).days
-        risks.append(
-            Risk(
-                code=RiskCode.STALE,
-                detail=f"last refreshed {age} days before the notification "
-                f"(more than {freshness_days})",
-            )
-        )
-    elif row.status == DataSetStatus.STALE:
-        risks.append(Risk(code=RiskCode.STALE, detail="marked stale"))
-    else:
-        stale = False
-    needs_extraction = stale or row.status != DataSetStatus.READY
-    if needs_extraction and row.extraction_days > working_days_left:
+    stale = staleness(row, notified_at, freshness_days)
+    if stale:
+        risks.append(Risk(code=RiskCode.STALE, detail=stale))
+    if not needs_extraction(row, notified_at, freshness_days):
+        return risks
+    if row.extraction_days > working_days_left:
         risks.append(
             Risk(
                 code=RiskCode.TOO_SLOW,
                 detail=f"extraction takes {row.extraction_days} working days; "
+                f"the notice window leaves {working_days_left}",
+            )
+        )
+    elif owner_load > working_days_left:
+        risks.append(
+            Risk(
+                code=RiskCode.OWNER_OVERLOADED,
+                detail=f"its owner has {owner_load} working days of extractions to do; "
                 f"the notice window leaves {working_days_left}",
             )
         )
@@ -117,10 +139,15 @@ def feasibility(
     window = notice_window(notified_at, PROFILES[framework], timezone)
     due = min(d.day for d in window.days)
     days_left = len(working_days_between(window.notified_on, due))
+    load: Counter[int] = Counter()
+    for row in rows:
+        if row.owner_id is not None and needs_extraction(row, notified_at, freshness_days):
+            load[row.owner_id] += row.extraction_days
     at_risk = []
     for row in rows:
         assert row.id is not None
-        risks = data_set_risks(row, notified_at, days_left, freshness_days)
+        owner_load = load[row.owner_id] if row.owner_id is not None else 0
+        risks = data_set_risks(row, notified_at, days_left, freshness_days, owner_load)
         if risks:
             at_risk.append(
                 DataSetRisk(
@@ -132,7 +159,7 @@ def feasibility(
                     risks=risks,
                 )
             )
-    blocking = {RiskCode.NO_OWNER, RiskCode.TOO_SLOW}
+    blocking = {RiskCode.NO_OWNER, RiskCode.TOO_SLOW, RiskCode.OWNER_OVERLOADED}
     return Feasibility(
         notified_on=window.notified_on,
         data_due_on=due,

@@ -15,17 +15,18 @@ LONDON = ZoneInfo("Europe/London")
 
 def _data_set(
     extraction_days: int = 1,
-    owner_id: int | None = 1,
+    owner_id: int | None = 0,
     status: DataSetStatus = DataSetStatus.IN_PROGRESS,
     refreshed: datetime | None = datetime(2026, 5, 1, 9, tzinfo=UTC),
     row_id: int = 1,
 ) -> DataSet:
+    """A data set in progress, refreshed recently, owned by its own person unless told."""
     return DataSet(
         id=row_id,
         local_area_id=1,
         name=f"data set {row_id}",
         extraction_days=extraction_days,
-        owner_id=owner_id,
+        owner_id=row_id if owner_id == 0 else owner_id,
         status=status,
         last_refreshed_at=refreshed,
     )
@@ -130,6 +131,24 @@ def test_a_data_set_nobody_owns_blocks_production() -> None:
     )
 
     assert _codes(result) == {1: {RiskCode.NO_OWNER}}
+    assert not result.can_produce_all
+
+
+def test_one_owner_with_too_many_extractions_puts_them_all_at_risk() -> None:
+    # Thursday 7 May 2026 leaves six working days; Dana has 3 + 4 days of extraction.
+    rows = [
+        _data_set(3, owner_id=7, row_id=1),
+        _data_set(4, owner_id=7, row_id=2),
+        _data_set(4, owner_id=8, row_id=3),
+        _data_set(9, owner_id=7, row_id=4, status=DataSetStatus.READY),  # nothing to do
+    ]
+
+    result = feasibility(
+        rows, datetime(2026, 5, 7, 10, tzinfo=LONDON), "send-2016", "Europe/London"
+    )
+
+    assert _codes(result) == {1: {RiskCode.OWNER_OVERLOADED}, 2: {RiskCode.OWNER_OVERLOADED}}
+    assert "7 working days of extractions" in result.at_risk[0].risks[0].detail
     assert not result.can_produce_all
 
 

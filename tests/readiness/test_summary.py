@@ -142,8 +142,11 @@ def test_the_html_page_shows_counts_and_overdue_items_in_a_browser(
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page()
-            page.goto(f"{served}{prepared['base']}/readiness.html?as_of={AS_OF}")
+            # The API wants a token on every route; the browser sends the test client's.
+            token = {"Authorization": client.headers["Authorization"]}
+            page = browser.new_context(extra_http_headers=token).new_page()
+            response = page.goto(f"{served}{prepared['base']}/readiness.html?as_of={AS_OF}")
+            assert response is not None and response.status == 200
 
             assert page.get_by_role("heading", level=1).inner_text() == "Inspection readiness"
             assert page.get_by_role("heading", name="Dana Lead").is_visible()
