@@ -47,7 +47,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 CALENDAR = "text/calendar; charset=utf-8"
 _CACHE_SIZE = 512
 
-router = APIRouter(
+tokens_router = APIRouter(
     prefix="/areas/{area_id}/inspections/{inspection_id}/feed-tokens",
     tags=["calendar feeds"],
     responses=ERRORS,
@@ -86,7 +86,7 @@ def _public(row: FeedToken) -> FeedTokenPublic:
     return FeedTokenPublic.model_validate(row, from_attributes=True)
 
 
-@router.post(
+@tokens_router.post(
     "",
     response_model=FeedTokenCreated,
     status_code=status.HTTP_201_CREATED,
@@ -120,7 +120,9 @@ def create_feed_token(
     )
 
 
-@router.get("", response_model=FeedTokenPage, name="list_feed_tokens", summary="List feed tokens")
+@tokens_router.get(
+    "", response_model=FeedTokenPage, name="list_feed_tokens", summary="List feed tokens"
+)
 def list_feed_tokens(
     inspection: InspectionDep,
     session: SessionDep,
@@ -142,7 +144,7 @@ def list_feed_tokens(
     return FeedTokenPage(items=items, total=total, limit=page.limit, offset=page.offset)
 
 
-@router.delete(
+@tokens_router.delete(
     "/{feed_token_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     name="revoke_feed_token",
@@ -337,3 +339,9 @@ def get_feed(
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
     headers["Content-Disposition"] = 'inline; filename="inspection-week.ics"'
     return Response(content=body, media_type=CALENDAR, headers=headers)
+
+
+# One router per module for the app: the area's routes and the public one (no token needed).
+router = APIRouter()
+router.include_router(tokens_router)
+router.include_router(public_router)

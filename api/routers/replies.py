@@ -45,7 +45,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": Problem, "description": "Not a readable iTIP REPLY"},
 }
 
-router = APIRouter(
+inspection_router = APIRouter(
     prefix="/areas/{area_id}/inspections/{inspection_id}", tags=["replies"], responses=ERRORS
 )
 public_router = APIRouter(prefix="/rsvp", tags=["replies"], responses=ERRORS)
@@ -72,7 +72,7 @@ def _check_current(item: CalendarItem, attendance: CalendarAttendance, sequence:
         )
 
 
-@router.post(
+@inspection_router.post(
     "/replies",
     response_model=AttendanceAnswer,
     name="upload_reply",
@@ -111,7 +111,7 @@ async def upload_reply(
     return _answer(item, attendance)
 
 
-@router.get(
+@inspection_router.get(
     "/calendar/replan",
     response_model=list[ReplanItem],
     name="list_items_to_replan",
@@ -244,3 +244,9 @@ def record_linked_answer(
         f"<p>Thank you, {escape(attendance.name)}: your answer to <strong>{title}</strong> "
         f"is recorded as <strong>{said}</strong>.</p></html>"
     )
+
+
+# One router per module for the app: the area's routes and the public one (no token needed).
+router = APIRouter()
+router.include_router(inspection_router)
+router.include_router(public_router)

@@ -348,13 +348,7 @@ def app(app: FastAPI) -> FastAPI:
 
     if not any(getattr(r, "path", "").startswith("/api/v1/feeds/") for r in app.routes):
         api = APIRouter(prefix="/api/v1")
-        for router in (
-            outbox.router,
-            feeds.router,
-            feeds.public_router,
-            replies.router,
-            replies.public_router,
-        ):
+        for router in (outbox.router, feeds.router, replies.router):
             api.include_router(router)
         app.include_router(api)
     return app
