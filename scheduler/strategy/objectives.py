@@ -359,6 +359,11 @@ class InspectorIdleTime:
         return out
 
 
+def _slack(problem: StrategyProblem, timeline: Timeline) -> int:
+    """Imbalance nobody minds, in slots (``Weights.balance_slack_minutes``)."""
+    return problem.weights.balance_slack_minutes // timeline.grid
+
+
 def _loads(
     problem: StrategyProblem, timeline: Timeline, plan: StrategyPlan
 ) -> dict[tuple[int, int], int]:
@@ -384,7 +389,7 @@ class InspectorBalance:
         for a, load_a in enumerate(loads):
             for b, load_b in enumerate(loads):
                 if a != b:
-                    ctx.model.add(spread >= load_a - load_b)
+                    ctx.model.add(spread >= load_a - load_b - _slack(ctx.problem, ctx.timeline))
         return [(ctx.problem.weights.inspector_imbalance, spread)]
 
     def penalties(
@@ -396,7 +401,8 @@ class InspectorBalance:
         totals = {
             i: sum(load[i, d] for d in range(len(timeline.days))) for i in problem.inspector_ids
         }
-        spread = max(totals.values()) - min(totals.values())
+        slack = _slack(problem, timeline)
+        spread = max(0, max(totals.values()) - min(totals.values()) - slack)
         if not spread:
             return []
         busiest = max(totals, key=lambda i: totals[i])
@@ -431,7 +437,8 @@ class DayBalance:
             for a in range(days):
                 for b in range(days):
                     if a != b:
-                        ctx.model.add(spread >= per_day[a] - per_day[b])
+                        slack = _slack(ctx.problem, ctx.timeline)
+                        ctx.model.add(spread >= per_day[a] - per_day[b] - slack)
             terms.append((ctx.problem.weights.day_imbalance, spread))
         return terms
 
@@ -445,7 +452,7 @@ class DayBalance:
         out = []
         for i in problem.inspector_ids:
             per_day = [load[i, d] for d in range(days)]
-            spread = max(per_day) - min(per_day)
+            spread = max(0, max(per_day) - min(per_day) - _slack(problem, timeline))
             if spread:
                 shown = ", ".join(
                     f"{timeline.day_label(d)} {per_day[d] * timeline.grid} min" for d in range(days)

@@ -164,8 +164,10 @@ class Weights:
     - ``preferred_missed`` 15 per meeting outside its preferred windows.
     - ``venue_change`` 8 per extra venue an inspector uses in a day.
     - ``idle_slot`` 2 per idle grid slot between an inspector's meetings (lunch excluded).
-    - ``inspector_imbalance`` 1 per slot between the busiest and the least busy inspector.
-    - ``day_imbalance`` 1 per slot between an inspector's busiest and quietest day.
+    - ``inspector_imbalance`` 1 per slot between the busiest and the least busy inspector,
+      and ``day_imbalance`` 1 per slot between an inspector's busiest and quietest day,
+      both beyond ``balance_slack_minutes`` (60): an hour's difference is nobody's worry,
+      and ignoring it spares the solver proving which of many equal plans is "fairer".
     - ``moved`` 30 per meeting whose time or venue changes in a re-plan, and
       ``inspector_changed`` 10 per inspector taken off a meeting in a re-plan.
     """
@@ -179,6 +181,7 @@ class Weights:
     idle_slot: int = 2
     inspector_imbalance: int = 1
     day_imbalance: int = 1
+    balance_slack_minutes: int = 60
     moved: int = 30
     inspector_changed: int = 10
 

@@ -62,6 +62,29 @@ def build_model(
     return StrategyModel(problem, timeline, options, model, variables)
 
 
+def complete_hint(model: cp_model.CpModel, time_limit_s: float = 2.0) -> bool:
+    """Extend a hint on the decision variables to every auxiliary variable.
+
+    CP-SAT takes a complete, feasible hint as its first solution at once; a partial one is
+    only followed by some workers. Fixing the hinted variables leaves a trivial model, so
+    one worker fills in the rest in a fraction of a second. Returns False (hint left as it
+    was) if the hint is not feasible, e.g. a previous plan broken by a change.
+    """
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = time_limit_s
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.stop_after_first_solution = True
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return False
+    variables = [model.get_int_var_from_proto_index(i) for i in range(len(model.proto.variables))]
+    values = [solver.value(v) for v in variables]
+    model.clear_hints()
+    for var, value in zip(variables, values, strict=True):
+        model.add_hint(var, value)
+    return True
+
+
 def finish_plan(
     built: StrategyModel, placements: list[Placement], report: SolveReport, solver: str
 ) -> StrategyPlan:
@@ -118,6 +141,7 @@ def solve(
     built = build_model(problem)
     start_from = problem.previous or baseline
     built.vars.hint(list(start_from.placements))
+    complete_hint(built.model)
     solver, report = solve_model(
         built.model, options, on_progress, should_stop, solver=_portfolio(options, built)
     )
