@@ -51,7 +51,9 @@ class Suggestion:
     inspector_id: int
     day: date
     start: datetime
+    cost: int
     cost_delta: int
+    """Change in plan cost if applied: negative is better."""
     plan: RotaPlan
 
 
@@ -128,10 +130,11 @@ def suggest(
         if current is not None and (current.inspector_id, current.start) == (inspector_id, moment):
             continue
         what_if = build_plan(ctx, list((without | {day_key: route}).values()), plan.report)
-        delta = _analyse(ctx, what_if).total - base_total
+        cost = _analyse(ctx, what_if).total
+        delta = cost - base_total
         place = (inspector_id, day_index, start)
         if place not in found or delta < found[place].cost_delta:
             day = problem.days[day_index].date
-            found[place] = Suggestion(inspector_id, day, moment, delta, what_if)
+            found[place] = Suggestion(inspector_id, day, moment, cost, delta, what_if)
     ranked = sorted(found.values(), key=lambda s: (s.cost_delta, s.start, s.inspector_id))
     return ranked[:limit]

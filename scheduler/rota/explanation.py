@@ -8,7 +8,8 @@ an objective); when it is infeasible, the assumptions it blames name the conflic
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
@@ -24,9 +25,21 @@ from scheduler.solving import SolveOptions, SolveStatus, solve_model
 class Explanation:
     feasible: bool | None  # None when the time limit ran out before an answer
     conflicts: tuple[str, ...]
+    wall_s: float = 0.0
+
+    @property
+    def sentences(self) -> list[str]:
+        return list(self.conflicts)
 
 
 def explain(problem: RotaProblem, time_limit_s: float = 10.0) -> Explanation:
+    """The requirements that cannot all hold together, or ``feasible=True`` if they can."""
+    started = time.perf_counter()
+    explanation = _explain(problem, time_limit_s)
+    return replace(explanation, wall_s=round(time.perf_counter() - started, 4))
+
+
+def _explain(problem: RotaProblem, time_limit_s: float) -> Explanation:
     ctx = RotaContext(problem)
     conflicts: list[str] = []
     for setting_type, asked in problem.quotas.minimum.items():
