@@ -79,7 +79,7 @@ def complete_hint(model: cp_model.CpModel, time_limit_s: float = 2.0) -> bool:
         return False
     variables = [model.get_int_var_from_proto_index(i) for i in range(len(model.proto.variables))]
     values = [solver.value(v) for v in variables]
-    model.clear_hints()
+    model.clear_hints()  # type: ignore[no-untyped-call]  # untyped in ortools 9.15
     for var, value in zip(variables, values, strict=True):
         model.add_hint(var, value)
     return True
