@@ -247,3 +247,13 @@ def test_friday_feedback_is_one_fixed_event_for_inspectors_and_leaders() -> None
 def test_quotas_refuse_unknown_setting_types() -> None:
     with pytest.raises(ValueError, match="unknown setting types"):
         Quotas(minimum={"nursery": 1})
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_generated_small_areas_get_sound_plans_no_worse_than_greedy(seed: int) -> None:
+    problem = make_instance("small", seed)
+    plan = sound(problem, solve(problem, QUICK))
+    baseline = sound(problem, greedy(problem))
+    assert plan.report.status == SolveStatus.OPTIMAL
+    assert plan.report.objective is not None and baseline.report.objective is not None
+    assert plan.report.objective <= baseline.report.objective
