@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -193,8 +194,10 @@ def list_page(
             conditions.append(getattr(model, name) == value)
     for name, value in (contains or {}).items():
         if value:
-            # JSON lists are stored as text on both databases; match the quoted element.
-            conditions.append(cast(getattr(model, name), String).contains(f'"{value}"'))
+            # JSON lists are stored as text on both databases; match the element as JSON
+            # writes it (quoted, non-ASCII escaped), with % and _ taken literally.
+            element = json.dumps(value)
+            conditions.append(cast(getattr(model, name), String).contains(element, autoescape=True))
     if text and resource.search:
         # autoescape: a "%" or "_" typed in the search box is a character, not a wildcard.
         conditions.append(

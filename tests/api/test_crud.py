@@ -148,3 +148,14 @@ def test_a_row_of_another_local_area_is_never_visible(
     problem(client.delete(f"{mine}/{theirs['id']}"), 404)
     assert client.get(mine).json()["total"] == 0
     assert client.get(f"{theirs_collection}/{theirs['id']}").json() == theirs
+
+
+def test_an_inspection_of_another_area_hides_its_meetings_and_visits(
+    client: TestClient, area_url: str, other_factory: Factory
+) -> None:
+    theirs = other_factory.inspection()
+    other_factory.meeting_request(theirs)
+    for child in ("meeting-requests", "visit-candidates"):
+        url = f"{area_url}/inspections/{theirs['id']}/{child}"
+        problem(client.get(url), 404)
+        problem(client.post(url, json={"title": "X", "theme": "x", "setting_id": 1}), 404)

@@ -79,6 +79,17 @@ def test_people_filter_by_organisation_kind_theme_and_text(
     problem(client.get(people, params={"kind": "wizard"}), 422)
 
 
+def test_a_theme_matches_exactly_even_with_accents_or_wildcards(
+    client: TestClient, area_url: str, factory: Factory
+) -> None:
+    health_fr = factory.person(themes=["santé"])["id"]
+    factory.person(themes=["therapies"])
+    people = f"{area_url}/people"
+    assert _ids(client, people, theme="santé") == [health_fr]
+    assert _ids(client, people, theme="%") == []
+    assert _ids(client, people, theme="_herapies") == []
+
+
 def test_text_search_treats_percent_and_underscore_literally(
     client: TestClient, area_url: str, factory: Factory
 ) -> None:

@@ -280,3 +280,9 @@ def test_a_huge_id_in_the_body_is_a_problem_not_a_crash(client: TestClient, area
     payload = {"name": "A", "email": "a@example.org", "organisation_id": 2**70}
     body = problem(client.post(f"{area_url}/people", json=payload), 422)
     assert error_fields(body) == {"organisation_id"}
+
+
+def test_an_unknown_path_or_method_is_a_problem_too(client: TestClient, area_url: str) -> None:
+    problem(client.get("/api/v1/nowhere"), 404)
+    problem(client.put(f"{area_url}/venues"), 405)
+    problem(client.get("/api/v1/areas/999999/people"), 404)
