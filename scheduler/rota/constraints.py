@@ -131,7 +131,7 @@ class Travel:
 
     def build(self, ctx: RotaContext, vars: RotaVariables) -> cp_model.LinearExprT:
         weight = ctx.problem.weights.travel_minute
-        return sum(weight * r.travel * used for r, used in zip(vars.routes, vars.uses, strict=True))
+        return vars.weighted_routes([weight * r.travel for r in vars.routes])
 
     def evaluate(self, ctx: RotaContext, plan: RotaPlan) -> list[Penalty]:
         weight = ctx.problem.weights.travel_minute
@@ -311,11 +311,7 @@ class PreferredTimes:
 
     def build(self, ctx: RotaContext, vars: RotaVariables) -> cp_model.LinearExprT:
         weight = ctx.problem.weights.preferred_time
-        return sum(
-            weight * len(r.preferred_missed) * used
-            for r, used in zip(vars.routes, vars.uses, strict=True)
-            if r.preferred_missed
-        )
+        return vars.weighted_routes([weight * len(r.preferred_missed) for r in vars.routes])
 
     def evaluate(self, ctx: RotaContext, plan: RotaPlan) -> list[Penalty]:
         penalties = []
@@ -347,18 +343,14 @@ class MinimalChange:
         if ctx.problem.previous is None:
             return 0
         weights = ctx.problem.weights
-        moved = sum(
-            weights.moved * len(r.moved) * used
-            for r, used in zip(vars.routes, vars.uses, strict=True)
-            if r.moved
-        )
+        moved = vars.weighted_routes([weights.moved * len(r.moved) for r in vars.routes])
         dropped = sum(weights.dropped * (1 - vars.is_chosen(s)) for s in ctx.previous)
         added = sum(
             weights.added * vars.is_chosen(c.setting_id)
             for c in ctx.problem.candidates
             if c.setting_id not in ctx.previous
         )
-        return moved + dropped + added
+        return cp_model.LinearExpr.sum([moved, dropped, added])
 
     def evaluate(self, ctx: RotaContext, plan: RotaPlan) -> list[Penalty]:
         if ctx.problem.previous is None:

@@ -236,6 +236,8 @@ def time_route(
                 ]
         if any(not w for w in restricted):
             continue
+        if kept and _schedule(ctx, inspector, day_index, candidates, restricted, -1) is None:
+            continue
         for position in _lunch_positions(len(order)):
             timed = _schedule(ctx, inspector, day_index, candidates, restricted, position)
             if timed is None:

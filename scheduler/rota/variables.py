@@ -30,7 +30,7 @@ class RotaVariables:
         self._chosen: dict[int, cp_model.IntVar] = {}
         for setting_id, indices in self.by_setting.items():
             chosen = model.new_bool_var(f"chosen_{setting_id}")
-            model.add(sum(self.uses[i] for i in indices) == chosen)
+            model.add(cp_model.LinearExpr.sum([self.uses[i] for i in indices]) == chosen)
             self._chosen[setting_id] = chosen
 
     def is_chosen(self, setting_id: int) -> cp_model.IntVar | int:
@@ -38,10 +38,16 @@ class RotaVariables:
         return self._chosen.get(setting_id, 0)
 
     def visits_of(self, inspector_id: int) -> cp_model.LinearExprT:
-        return sum(
-            len(route.stops) * self.uses[index]
-            for index, route in enumerate(self.routes)
-            if route.inspector_id == inspector_id
+        indices = [i for i, r in enumerate(self.routes) if r.inspector_id == inspector_id]
+        return cp_model.LinearExpr.weighted_sum(
+            [self.uses[i] for i in indices], [len(self.routes[i].stops) for i in indices]
+        )
+
+    def weighted_routes(self, cost: list[int]) -> cp_model.LinearExprT:
+        """Sum over routes of ``cost[route] * used[route]``, skipping zero costs."""
+        indices = [i for i, c in enumerate(cost) if c]
+        return cp_model.LinearExpr.weighted_sum(
+            [self.uses[i] for i in indices], [cost[i] for i in indices]
         )
 
     def hint(self, routes: list[TimedRoute]) -> None:
