@@ -96,6 +96,18 @@ class RotaPlan:
     def coverage_met(self) -> bool:
         return all(c.is_met for c in self.coverage)
 
+    def route(self, inspector_id: int, day: date) -> Route | None:
+        """One inspector's day in order, or None when they have no visit that day."""
+        for route in self.routes:
+            if (route.inspector_id, route.day) == (inspector_id, day):
+                return route
+        return None
+
+    def visits_by(self, inspector_id: int) -> list[Visit]:
+        return sorted(
+            (v for v in self.visits if v.inspector_id == inspector_id), key=lambda v: v.start
+        )
+
     def visit_of(self, setting_id: int) -> Visit | None:
         for visit in self.visits:
             if visit.setting_id == setting_id:

@@ -257,3 +257,14 @@ def test_generated_small_areas_get_sound_plans_no_worse_than_greedy(seed: int) -
     assert plan.report.status == SolveStatus.OPTIMAL
     assert plan.report.objective is not None and baseline.report.objective is not None
     assert plan.report.objective <= baseline.report.objective
+
+
+def test_each_inspectors_day_and_visits_can_be_read_in_order() -> None:
+    problem = tiny_problem()
+    plan = solve(problem, QUICK)
+    for route in plan.routes:
+        assert plan.route(route.inspector_id, route.day) == route
+    for member in problem.inspectors:
+        starts = [v.start for v in plan.visits_by(member.id)]
+        assert starts == sorted(starts)
+    assert sum(len(plan.visits_by(i.id)) for i in problem.inspectors) == len(plan.visits)
