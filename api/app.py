@@ -9,23 +9,27 @@ from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 
-from api import audit_log, problems
+from api import audit_log, openapi_doc, problems
 from api.database import make_engine
 from api.deps import authorize
 from api.jobs import JobRunner, fail_stale_jobs
+from api.outbox import start_outbox_sender, stop_outbox_sender
 from api.planners import PLANNERS
 from api.routers import (
     audit,
     csv_io,
     education_settings,
+    feeds,
     inspections,
     local_areas,
     meeting_requests,
     organisations,
+    outbox,
     people,
     planning_settings,
     plans,
     readiness,
+    replies,
     tokens,
     venues,
     visit_candidates,
@@ -47,6 +51,9 @@ RESOURCE_ROUTERS = (
     readiness,
     tokens,
     audit,
+    outbox,
+    feeds,
+    replies,
 )
 
 
@@ -58,7 +65,9 @@ def _operation_id(route: APIRoute) -> str:
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     fail_stale_jobs(app.state.engine)
+    start_outbox_sender(app)
     yield
+    stop_outbox_sender(app)
     app.state.job_runner.shutdown()
 
 
@@ -92,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.database_url)
     app.state.job_runner = JobRunner(app.state.engine, PLANNERS)
     problems.install(app)
+    openapi_doc.install(app)
     audit_log.install(app)
     _limit_body_size(app, settings.max_request_bytes)
     if settings.cors_origins:
