@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from ortools.sat.python import cp_model
 
+from scheduler.strategy.greedy import greedy
 from scheduler.strategy.options import hard_people, role_of, suitable_venue_problem
+from scheduler.strategy.plan import StrategyPlan
 from scheduler.strategy.problem import Meeting, StrategyProblem, overlaps
 from scheduler.strategy.timeline import Slot, Timeline
+from scheduler.strategy.validation import validate
 
 
 @dataclass(frozen=True)
@@ -33,9 +36,14 @@ class Requirement:
 
 @dataclass(frozen=True)
 class Explanation:
+    """``feasible``: every request can be met together (proven). When not, ``conflicts``
+    holds a set of requirements that cannot all hold; empty with ``decided=False`` means
+    the time limit ran out before either was shown."""
+
     feasible: bool
     conflicts: tuple[Requirement, ...] = ()
     proven_minimal: bool = False
+    decided: bool = True
     wall_s: float = 0.0
 
     @property
@@ -95,7 +103,10 @@ def _starts(timeline: Timeline, meeting: Meeting) -> list[_Start]:
     return out
 
 
-def _build(problem: StrategyProblem, timeline: Timeline) -> _FeasibilityModel:
+def _build(
+    problem: StrategyProblem, timeline: Timeline, hint: StrategyPlan | None = None
+) -> _FeasibilityModel:
+    """The feasibility model; ``hint`` (the greedy plan) gives the search a head start."""
     fm = _FeasibilityModel(problem, timeline)
     model = fm.model
     people, venues = problem.person_by_id, problem.venue_by_id
@@ -163,6 +174,9 @@ def _build(problem: StrategyProblem, timeline: Timeline) -> _FeasibilityModel:
             continue
         span = timeline.span(meeting.duration_minutes)
         xs = [model.new_bool_var(f"x_m{m}_{k}") for k in range(len(starts))]
+        hinted = hint.placement(m) if hint is not None else None
+        for s, x in zip(starts, xs, strict=True):
+            model.add_hint(x, hinted is not None and s.start == hinted.start)
         placed = model.new_bool_var(f"placed_m{m}")
         model.add(sum(xs) == placed)
         must = fm.guard(Requirement(f"{meeting.title!r} must be placed", meeting_ids=(m,)))
@@ -203,6 +217,7 @@ def _build(problem: StrategyProblem, timeline: Timeline) -> _FeasibilityModel:
             for i in problem.inspector_ids:
                 lit = model.new_bool_var(f"ins_{i}_{m}")
                 chosen.append(lit)
+                model.add_hint(lit, hinted is not None and i in hinted.inspector_ids)
                 attends(choice, i, lit)
             model.add(sum(chosen) == placed)
 
@@ -229,6 +244,7 @@ def _build(problem: StrategyProblem, timeline: Timeline) -> _FeasibilityModel:
             for v in suitable:
                 y = model.new_bool_var(f"y_{m}_{v.id}")
                 ys.append(y)
+                model.add_hint(y, hinted is not None and hinted.venue_id == v.id)
                 venue_intervals[v.id].append(
                     model.new_optional_fixed_size_interval_var(index, span, y, f"ivv_{v.id}_{m}")
                 )
@@ -281,26 +297,26 @@ def _feasible(fm: _FeasibilityModel, active: list[int], time_limit_s: float) -> 
     return None
 
 
-def explain(problem: StrategyProblem, time_limit_s: float = 10.0) -> Explanation:
-    """The requirements that cannot all hold together, or ``feasible=True`` if they can."""
-    started = time.perf_counter()
-    fm = _build(problem, Timeline(problem))
+def _core(
+    problem: StrategyProblem, hint: StrategyPlan, deadline: float
+) -> tuple[bool | None, list[Requirement], bool]:
+    """(feasible?, a conflicting set shrunk by deletion, proven minimal?) for ``problem``."""
+    fm = _build(problem, Timeline(problem), hint)
     lits = [lit for lit, _ in fm.requirements]
     fm.model.add_assumptions(lits)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = time_limit_s
+    solver.parameters.max_time_in_seconds = max(0.05, deadline - time.perf_counter())
     status = solver.solve(fm.model)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return True, [], False
     if status != cp_model.INFEASIBLE:
-        return Explanation(
-            feasible=status in (cp_model.OPTIMAL, cp_model.FEASIBLE),
-            wall_s=round(time.perf_counter() - started, 4),
-        )
+        return None, [], False
     position = {lit.index: n for n, lit in enumerate(lits)}
     core = [position[i] for i in solver.sufficient_assumptions_for_infeasibility()]
     minimal = True
     for candidate in list(core):
-        remaining = time_limit_s - (time.perf_counter() - started)
+        remaining = deadline - time.perf_counter()
         if remaining <= 0.05:
             minimal = False
             break
@@ -310,9 +326,47 @@ def explain(problem: StrategyProblem, time_limit_s: float = 10.0) -> Explanation
             core = trial
         elif outcome is None:
             minimal = False
+    return False, [fm.requirements[i][1] for i in core], minimal
+
+
+def explain(problem: StrategyProblem, time_limit_s: float = 10.0) -> Explanation:
+    """The requirements that cannot all hold together, or ``feasible=True`` if they can.
+
+    Most conflicts are local, so the search widens step by step: each meeting the greedy
+    baseline could not place, alone; then with the fixed and pinned items; then everything.
+    Small models answer in milliseconds where the whole week may not within the limit.
+    """
+    started = time.perf_counter()
+    deadline = started + time_limit_s
+    baseline = greedy(problem)
+    if not baseline.unplaced and not validate(problem, baseline):
+        # A plan meeting every hard rule with everything placed proves feasibility.
+        return Explanation(feasible=True, wall_s=round(time.perf_counter() - started, 4))
+    left_out = {u.meeting_id for u in baseline.unplaced}
+    anchors = {
+        m.id for m in problem.meetings if m.fixed_start is not None or m.id in problem.pinned_ids
+    }
+    scopes = [{m} for m in sorted(left_out)] + [left_out | anchors, None]
+    for scope in scopes:
+        meetings = (
+            problem.meetings
+            if scope is None
+            else tuple(m for m in problem.meetings if m.id in scope)
+        )
+        feasible, conflicts, minimal = _core(
+            replace(problem, meetings=meetings), baseline, deadline
+        )
+        if feasible is False:
+            return Explanation(
+                feasible=False,
+                conflicts=tuple(conflicts),
+                proven_minimal=minimal,
+                wall_s=round(time.perf_counter() - started, 4),
+            )
+        if feasible is None:
+            break
+        if scope is None:
+            return Explanation(feasible=True, wall_s=round(time.perf_counter() - started, 4))
     return Explanation(
-        feasible=False,
-        conflicts=tuple(fm.requirements[i][1] for i in core),
-        proven_minimal=minimal,
-        wall_s=round(time.perf_counter() - started, 4),
+        feasible=False, decided=False, wall_s=round(time.perf_counter() - started, 4)
     )
