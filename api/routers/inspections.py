@@ -9,6 +9,7 @@ from api import crud
 from api.crud import Resource
 from api.deps import AreaDep, PageDep, SessionDep
 from api.problems import Unprocessable
+from api.references import describe
 from api.resource_routes import add_item_routes
 from models.inspection import (
     Inspection,
@@ -18,6 +19,7 @@ from models.inspection import (
     InspectionPublic,
     InspectionUpdate,
 )
+from models.meeting_request import MeetingRequest
 from models.person import Person, PersonKind
 from scheduler.frameworks import PROFILES
 from scheduler.notice import notice_window
@@ -38,6 +40,8 @@ def _derive_week(session: Session, area: Any, values: dict[str, Any], existing: 
             InspectionDay(day=d.day, role=d.role).model_dump(mode="json") for d in window.days
         ]
     _check_inspectors(session, area.id, values)
+    if existing is not None:
+        _keep_named_inspectors(session, existing.id, values.get("inspector_ids") or [])
 
 
 def _check_inspectors(session: Session, area_id: int, values: dict[str, Any]) -> None:
@@ -55,6 +59,20 @@ def _check_inspectors(session: Session, area_id: int, values: dict[str, Any]) ->
     lead = values.get("lead_inspector_id")
     if lead is not None and lead not in ids:
         raise Unprocessable.field("lead_inspector_id", "must be one of inspector_ids")
+
+
+def _keep_named_inspectors(session: Session, inspection_id: int, ids: list[int]) -> None:
+    """Meetings that name an inspector need that inspector to stay on the inspection."""
+    meetings = session.exec(
+        select(MeetingRequest).where(MeetingRequest.inspection_id == inspection_id)
+    )
+    stranded = [
+        f"{describe(m)} names {sorted(set(m.named_inspector_ids) - set(ids))}"
+        for m in meetings
+        if set(m.named_inspector_ids or []) - set(ids)
+    ]
+    if stranded:
+        raise Unprocessable.field("inspector_ids", f"still needed: {'; '.join(stranded)}")
 
 
 def present(row: Inspection) -> InspectionPublic:

@@ -1,13 +1,17 @@
 """People of a local area and its inspection team."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from sqlmodel import Session, select
 
 from api import crud
 from api.crud import Resource
 from api.deps import AreaDep, PageDep, SessionDep
+from api.problems import Unprocessable
+from api.references import describe
 from api.resource_routes import add_item_routes
+from models.inspection import Inspection
 from models.person import (
     Person,
     PersonCreate,
@@ -17,12 +21,28 @@ from models.person import (
     PersonUpdate,
 )
 
+
+def _keep_inspectors_inspectors(
+    session: Session, area: Any, values: dict[str, Any], existing: Any
+) -> None:
+    """An inspection's inspectors must be of kind inspector; refuse changing that under it."""
+    if existing is None or existing.kind != PersonKind.INSPECTOR:
+        return
+    if values.get("kind") == PersonKind.INSPECTOR:
+        return
+    inspections = session.exec(select(Inspection).where(Inspection.local_area_id == area.id))
+    on = [describe(i) for i in inspections if existing.id in (i.inspector_ids or [])]
+    if on:
+        raise Unprocessable.field("kind", f"still an inspector of {'; '.join(on)}")
+
+
 PERSON = Resource(
     model=Person,
     create=PersonCreate,
     update=PersonUpdate,
     public=PersonPublic,
     unique=("email",),
+    prepare=_keep_inspectors_inspectors,
     search=("name", "email", "job_title"),
 )
 

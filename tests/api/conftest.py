@@ -66,7 +66,7 @@ class Factory:
         return self._post("people", payload)
 
     def inspector(self, **fields: Any) -> dict[str, Any]:
-        return self.person(kind="inspector", inspector_body="hmi", **fields)
+        return self.person(**({"kind": "inspector", "inspector_body": "hmi"} | fields))
 
     def venue(self, **fields: Any) -> dict[str, Any]:
         n = next(self._numbers)

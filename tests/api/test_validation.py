@@ -286,3 +286,33 @@ def test_an_unknown_path_or_method_is_a_problem_too(client: TestClient, area_url
     problem(client.get("/api/v1/nowhere"), 404)
     problem(client.put(f"{area_url}/venues"), 405)
     problem(client.get("/api/v1/areas/999999/people"), 404)
+
+
+def test_an_inspector_on_an_inspection_cannot_stop_being_an_inspector(
+    client: TestClient, area_url: str, factory: Factory
+) -> None:
+    grace = factory.inspector()
+    inspection = factory.inspection(title="Autumn", inspector_ids=[grace["id"]])
+    url = f"{area_url}/people/{grace['id']}"
+    body = problem(client.patch(url, json={"kind": "staff"}), 422)
+    assert error_fields(body) == {"kind"}
+    assert f"inspection {inspection['id']} (Autumn)" in body["detail"]
+    assert client.get(url).json()["kind"] == "inspector"
+    # someone on no inspection may change kind freely
+    other = factory.inspector()
+    assert client.patch(f"{area_url}/people/{other['id']}", json={"kind": "staff"}).is_success
+
+
+def test_an_inspector_named_by_a_meeting_stays_on_the_inspection(
+    client: TestClient, area_url: str, factory: Factory
+) -> None:
+    hmi, cqc = factory.inspector(), factory.inspector(inspector_body="cqc")
+    inspection = factory.inspection(inspector_ids=[hmi["id"], cqc["id"]])
+    factory.meeting_request(
+        inspection, title="Health", inspector_rule="named", named_inspector_ids=[cqc["id"]]
+    )
+    url = f"{area_url}/inspections/{inspection['id']}"
+    body = problem(client.patch(url, json={"inspector_ids": [hmi["id"]]}), 422)
+    assert error_fields(body) == {"inspector_ids"}
+    assert "Health" in body["detail"]
+    assert client.get(url).json()["inspector_ids"] == [hmi["id"], cqc["id"]]
