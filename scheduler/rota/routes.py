@@ -353,7 +353,7 @@ def _routes_of_day(ctx: RotaContext, inspector: Inspector, day_index: int) -> It
             previous_layer.append(best)
             yield best
     seen: set[frozenset[int]] = set()
-    for size in range(3, inspector.max_visits_per_day + 1):
+    for _ in range(3, inspector.max_visits_per_day + 1):
         layer: list[TimedRoute] = []
         for route in previous_layer:
             last = ctx.candidates[route.stops[-1].setting_id].place_key
@@ -371,4 +371,3 @@ def _routes_of_day(ctx: RotaContext, inspector: Inspector, day_index: int) -> It
                     layer.append(longer)
                     yield longer
         previous_layer = layer
-        del size
