@@ -53,6 +53,15 @@ DEFAULT_GATHER = {
 TimeWindow = tuple[time, time]
 Period = tuple[datetime, datetime]
 
+
+def _refuse_naive(owner: str, periods: tuple[Period, ...]) -> None:
+    for start, end in periods:
+        if start.tzinfo is None or end.tzinfo is None:
+            raise ValueError(f"{owner}: unavailable periods need timezone-aware datetimes")
+        if end <= start:
+            raise ValueError(f"{owner}: an unavailable period ends before it starts")
+
+
 DEFAULT_QUOTAS = MappingProxyType(
     {"early_years": 1, "primary": 1, "secondary": 1, "special": 1, "post16": 1, "pru_ap": 1}
 )
@@ -80,6 +89,9 @@ class Inspector:
     base: Coordinates | None
     unavailable: tuple[Period, ...] = ()
     max_visits_per_day: int = 2
+
+    def __post_init__(self) -> None:
+        _refuse_naive(f"inspector {self.id}", self.unavailable)
 
     @property
     def place_key(self) -> str:
@@ -111,6 +123,7 @@ class Candidate:
     def __post_init__(self) -> None:
         if self.setting_type not in SETTING_TYPES:
             raise ValueError(f"setting {self.setting_id}: unknown type {self.setting_type!r}")
+        _refuse_naive(f"setting {self.setting_id}", self.unavailable)
 
     @property
     def place_key(self) -> str:

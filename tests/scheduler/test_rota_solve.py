@@ -268,3 +268,11 @@ def test_each_inspectors_day_and_visits_can_be_read_in_order() -> None:
         starts = [v.start for v in plan.visits_by(member.id)]
         assert starts == sorted(starts)
     assert sum(len(plan.visits_by(i.id)) for i in problem.inspectors) == len(plan.visits)
+
+
+def test_naive_unavailable_periods_are_refused() -> None:
+    naive = (at(WEDNESDAY, 9).replace(tzinfo=None), at(WEDNESDAY, 12).replace(tzinfo=None))
+    with pytest.raises(ValueError, match="timezone-aware"):
+        inspector(1, unavailable=(naive,))
+    with pytest.raises(ValueError, match="timezone-aware"):
+        setting(1, "primary", 0.0, 0.0, unavailable=(naive,))
