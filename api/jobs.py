@@ -16,11 +16,11 @@ import uuid
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
-from typing import Any
 
-from sqlalchemy import Engine, func, or_
+from sqlalchemy import Engine, or_
 from sqlmodel import Session, select
 
+from api.plan_versions import save_version
 from api.planning import Planner, jsonable
 from models.inspection import Inspection
 from models.plan import JobStatus, PlanPart, PlanVersion, SolveJob
@@ -32,46 +32,6 @@ log = logging.getLogger(__name__)
 HEARTBEAT_EVERY_S = 2.0
 STALE_AFTER = timedelta(seconds=30)
 INTERRUPTED = "interrupted: the server running this job stopped; start a new solve"
-
-
-def next_version_number(session: Session, inspection_id: int, part: PlanPart) -> int:
-    current = session.exec(
-        select(func.max(PlanVersion.number)).where(
-            PlanVersion.inspection_id == inspection_id, PlanVersion.part == part
-        )
-    ).one()
-    return int(current or 0) + 1
-
-
-def save_version(
-    session: Session,
-    inspection: Inspection,
-    part: PlanPart,
-    plan: Mapping[str, Any],
-    report: Mapping[str, Any],
-    *,
-    source: str,
-    parent_number: int | None,
-    pinned: list[str],
-    violations: list[str] | None = None,
-    note: str | None = None,
-) -> PlanVersion:
-    assert inspection.id is not None
-    version = PlanVersion(
-        local_area_id=inspection.local_area_id,
-        inspection_id=inspection.id,
-        part=part,
-        number=next_version_number(session, inspection.id, part),
-        source=source,
-        parent_number=parent_number,
-        plan=dict(plan),
-        report=dict(report),
-        pinned=pinned,
-        violations=violations or [],
-        note=note,
-    )
-    session.add(version)
-    return version
 
 
 def fail_stale_jobs(engine: Engine) -> int:

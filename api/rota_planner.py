@@ -8,14 +8,9 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from scheduler.rota.assemble import build_plan
-from scheduler.rota.context import RotaContext
-from scheduler.rota.plan import RotaPlan, feedback_item
-from scheduler.rota.problem import Candidate, Inspector, Quotas, RotaProblem, RotaWeights, VisitDay
-from scheduler.rota.routes import TimedRoute, time_route
 from sqlmodel import Session, select
 
-from api.planning import PlacementEdit, grouped_items
+from api.planning import PlacementEdit, grouped_items, jsonable
 from api.problems import Unprocessable
 from api.routers.planning_settings import planning_settings
 from api.row_periods import periods
@@ -30,6 +25,11 @@ from models.visit_candidate import VisitCandidate
 from scheduler import rota
 from scheduler.frameworks import DayRole
 from scheduler.plan import AttendeeRole, ItemAttendee, PlanItem
+from scheduler.rota.assemble import build_plan
+from scheduler.rota.context import RotaContext
+from scheduler.rota.plan import RotaPlan, feedback_item
+from scheduler.rota.problem import Candidate, Inspector, Quotas, RotaProblem, RotaWeights, VisitDay
+from scheduler.rota.routes import TimedRoute, time_route
 from scheduler.solving import ProgressListener, SolveOptions, StopRequest
 from scheduler.travel import Coordinates
 
@@ -202,7 +202,14 @@ class RotaPlanner:
         return rota.explain(given.problem, time_limit_s)
 
     def diff(self, old: RotaPlan, new: RotaPlan) -> Any:
-        return rota.diff(old, new)
+        changes = rota.diff(old, new)
+        return {
+            "changes": [
+                {**jsonable(change), "inspector_ids": change.inspector_ids}
+                for change in changes.changes
+            ],
+            "affected_inspector_ids": changes.affected_inspector_ids,
+        }
 
     def edit(self, given: RotaInput, plan: RotaPlan, edit: PlacementEdit) -> RotaPlan:
         """Move one visit to an inspector and start; the routes are re-timed around it."""

@@ -7,9 +7,6 @@ from dataclasses import fields, replace
 from datetime import date, timedelta
 from typing import Any
 
-from scheduler.strategy.explain import explain
-from scheduler.strategy.replan import diff
-from scheduler.strategy.suggest import suggest
 from sqlmodel import Session, select
 
 from api.planning import PlacementEdit, grouped_items
@@ -26,11 +23,14 @@ from scheduler.frameworks import DayRole
 from scheduler.plan import ItemKind, PlanItem
 from scheduler.solving import ProgressListener, SolveOptions, StopRequest
 from scheduler.strategy.analysis import analyse
+from scheduler.strategy.explain import explain
 from scheduler.strategy.plan import Placement, StrategyPlan
 from scheduler.strategy.problem import Meeting, StrategyDay, StrategyProblem, Weights
 from scheduler.strategy.problem import Person as PlannedPerson
 from scheduler.strategy.problem import Venue as PlannedVenue
+from scheduler.strategy.replan import diff
 from scheduler.strategy.solver import solve
+from scheduler.strategy.suggest import suggest
 from scheduler.strategy.validation import validate
 from scheduler.travel import Coordinates, TravelModel
 
@@ -222,7 +222,8 @@ class StrategyPlanner:
         return explain(problem, time_limit_s)
 
     def diff(self, old: StrategyPlan, new: StrategyPlan) -> Any:
-        return diff(old, new)
+        changes = diff(old, new)
+        return {"changes": changes.changes, "affected_person_ids": changes.affected_person_ids}
 
     def edit(
         self, problem: StrategyProblem, plan: StrategyPlan, edit: PlacementEdit

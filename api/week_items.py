@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from api.plan_versions import published_version
 from api.planners import PLANNERS
 from api.rota_planner import feedback
-from api.routers.plans import published_version
 from models.inspection import Inspection
 from scheduler.plan import PlanItem
 

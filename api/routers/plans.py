@@ -14,10 +14,13 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from api.crud import commit
-from api.deps import AreaDep, InspectionDep, PageDep, SessionDep
-from api.jobs import STALE_AFTER, JobRunner, save_version
+from api.deps import AreaDep, InspectionDep, PageDep, SessionDep, SettingsDep
+from api.jobs import STALE_AFTER, JobRunner
+from api.plan_versions import get_version, published_version, save_version
 from api.planning import PlacementEdit, Planner, jsonable
-from api.problems import Conflict, NotFound, Problem, Unprocessable
+from api.problems import NotFound, Problem, Unprocessable
+from api.publication import publish_version
+from api.publishing import PublishSummary
 from models.inspection import Inspection
 from models.plan import (
     JobStatus,
@@ -47,6 +50,11 @@ class Pins(BaseModel):
     items: list[str] = Field(description='Item keys to keep in place, e.g. "meeting:12"')
 
 
+class PublishResult(BaseModel):
+    version: PlanVersionPublic
+    calendar: PublishSummary = Field(description="Invitations and cancellations queued")
+
+
 class EditResult(BaseModel):
     version: PlanVersionPublic
     violations: list[str]
@@ -61,31 +69,6 @@ def job_public(session: Session, job: SolveJob) -> SolveJobPublic:
     version = session.get(PlanVersion, job.result_version_id) if job.result_version_id else None
     public = SolveJobPublic.model_validate(job, from_attributes=True)
     return public.model_copy(update={"result_version": version.number if version else None})
-
-
-def get_version(session: Session, inspection: Inspection, part: str, number: int) -> PlanVersion:
-    version = session.exec(
-        select(PlanVersion).where(
-            PlanVersion.inspection_id == inspection.id,
-            PlanVersion.part == part,
-            PlanVersion.number == number,
-        )
-    ).first()
-    if version is None:
-        raise NotFound(f"{part} plan version {number} does not exist for this inspection")
-    return version
-
-
-def published_version(session: Session, inspection: Inspection, part: str) -> PlanVersion | None:
-    return session.exec(
-        select(PlanVersion)
-        .where(
-            PlanVersion.inspection_id == inspection.id,
-            PlanVersion.part == part,
-            PlanVersion.published_at.is_not(None),  # type: ignore[union-attr]
-        )
-        .order_by(PlanVersion.published_at.desc())  # type: ignore[union-attr]
-    ).first()
 
 
 def _get_job(session: Session, inspection: Inspection, part: str, job_id: int) -> SolveJob:
@@ -180,9 +163,7 @@ def plan_router(planner: Planner) -> APIRouter:
         response.headers["Location"] = f"{request.url.path}/{job.id}"
         return job_public(session, job)
 
-    @router.get(
-        "/solve-jobs/{job_id}", response_model=SolveJobPublic, name=f"get_{part}_solve_job"
-    )
+    @router.get("/solve-jobs/{job_id}", response_model=SolveJobPublic, name=f"get_{part}_solve_job")
     def read_job(
         inspection: InspectionDep, session: SessionDep, job_id: Annotated[int, Path(ge=1)]
     ) -> SolveJobPublic:
@@ -221,9 +202,7 @@ def plan_router(planner: Planner) -> APIRouter:
         items = [PlanVersionSummary.model_validate(r, from_attributes=True) for r in rows]
         return PlanVersionPage(items=items, total=total, limit=page.limit, offset=page.offset)
 
-    @router.get(
-        "/versions/{number}", response_model=PlanVersionPublic, name=f"get_{part}_version"
-    )
+    @router.get("/versions/{number}", response_model=PlanVersionPublic, name=f"get_{part}_version")
     def read_version(
         inspection: InspectionDep, session: SessionDep, number: Annotated[int, Path(ge=1)]
     ) -> PlanVersion:
@@ -231,24 +210,24 @@ def plan_router(planner: Planner) -> APIRouter:
 
     @router.post(
         "/versions/{number}/publish",
-        response_model=PlanVersionPublic,
+        response_model=PublishResult,
         name=f"publish_{part}_version",
-        summary="Publish this version (it becomes the plan people see)",
+        summary="Publish this version: it becomes the plan people see and invitations follow",
     )
     def publish(
-        inspection: InspectionDep, session: SessionDep, number: Annotated[int, Path(ge=1)]
-    ) -> PlanVersion:
+        inspection: InspectionDep,
+        session: SessionDep,
+        settings: SettingsDep,
+        number: Annotated[int, Path(ge=1)],
+    ) -> PublishResult:
         version = get_version(session, inspection, part, number)
-        if version.violations:
-            raise Conflict(
-                f"version {number} breaks hard rules and cannot be published",
-                [{"violation": v} for v in version.violations],
-            )
-        version.published_at = utc_now()
-        session.add(version)
+        summary = publish_version(session, inspection, version, now=utc_now(), settings=settings)
         commit(session)
         session.refresh(version)
-        return version
+        return PublishResult(
+            version=PlanVersionPublic.model_validate(version, from_attributes=True),
+            calendar=summary,
+        )
 
     @router.put(
         "/versions/{number}/pins",
@@ -263,8 +242,12 @@ def plan_router(planner: Planner) -> APIRouter:
         pins: Pins,
     ) -> PlanVersion:
         version = get_version(session, inspection, part, number)
-        known = {item.key for item in planner.items(problem_for(session, inspection, version),
-                                                    planner.load(version.plan))}
+        known = {
+            item.key
+            for item in planner.items(
+                problem_for(session, inspection, version), planner.load(version.plan)
+            )
+        }
         unknown = sorted(set(pins.items) - known)
         if unknown:
             raise Unprocessable.field("items", f"not in version {number}: {', '.join(unknown)}")
