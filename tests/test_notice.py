@@ -232,3 +232,13 @@ def test_a_new_notification_with_new_day_roles_keeps_the_roles_given(
     ).json()
     assert changed["onsite_start"] == "2027-01-11"
     assert changed["days"] == days
+
+
+def test_changing_the_timezone_re_derives_the_week(client: TestClient, area_url: str) -> None:
+    # 23:30 UTC on Sunday 7 June is already Monday 8 June in London
+    inspection = _create(client, area_url, notification_at="2026-06-07T23:30:00Z", timezone="UTC")
+    assert inspection["onsite_start"] == "2026-06-15"
+    url = f"{area_url}/inspections/{inspection['id']}"
+    moved = client.patch(url, json={"timezone": "Europe/London"}).json()
+    assert moved["onsite_start"] == "2026-06-22"
+    assert moved["days"][0] == {"day": "2026-06-22", "role": "strategy"}

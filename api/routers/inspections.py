@@ -34,6 +34,7 @@ def _derive_week(session: Session, area: Any, values: dict[str, Any], existing: 
     rule_changed = existing is not None and (
         existing.notification_at != values["notification_at"]
         or existing.framework != values["framework"]
+        or existing.timezone != values["timezone"]
     )
     if values.get("days") is None or (rule_changed and values["days"] == existing.days):
         values["days"] = [
