@@ -31,6 +31,12 @@ class Occupancy:
     by_person: dict[int, list[Placement]] = field(default_factory=lambda: defaultdict(list))
     by_venue: dict[int, list[Placement]] = field(default_factory=lambda: defaultdict(list))
     load: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    buffers: dict[tuple[int, int], timedelta] = field(default_factory=dict)
+
+    def _buffer(self, a: int, b: int) -> timedelta:
+        if (a, b) not in self.buffers:
+            self.buffers[a, b] = timedelta(minutes=buffer_minutes(self.problem, a, b))
+        return self.buffers[a, b]
 
     def add(self, p: Placement) -> None:
         for person in p.attendee_ids:
@@ -50,7 +56,7 @@ class Occupancy:
             if q.start.astimezone(self.timeline.tz).date() == day:
                 same_day += 1
             if venue_id is not None and q.venue_id is not None and q.venue_id != venue_id:
-                need = timedelta(minutes=buffer_minutes(self.problem, q.venue_id, venue_id))
+                need = self._buffer(q.venue_id, venue_id)
                 gap = s.start - q.end if q.start < s.start else q.start - s.end
                 if gap < need:
                     return False

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from scheduler.plan import ItemKind
@@ -233,14 +234,15 @@ class StrategyProblem:
         if len({m.id for m in self.meetings}) != len(self.meetings):
             raise ValueError("meeting ids must be unique")
 
-    @property
+    # Cached: a frozen dataclass still has an instance __dict__ for cached_property.
+    @cached_property
     def person_by_id(self) -> Mapping[int, Person]:
         return {p.id: p for p in self.people}
 
-    @property
+    @cached_property
     def venue_by_id(self) -> Mapping[int, Venue]:
         return {v.id: v for v in self.venues}
 
-    @property
+    @cached_property
     def meeting_by_id(self) -> Mapping[int, Meeting]:
         return {m.id: m for m in self.meetings}
