@@ -15,9 +15,14 @@ from api.app import create_app
 from api.auth import hash_token, issue_token, new_token
 from api.database import ROOT, make_engine, migrate
 from api.demo import load_demo
-from api.settings import get_settings
+from api.demo_week import plan_and_publish
+from api.outbox import export_invites
+from api.settings import Settings, get_settings
 from models.api_token import ApiToken, TokenRole
+from models.inspection import Inspection
 from models.local_area import LocalArea
+from models.outbox import OutboxStatus
+from models.plan import PlanVersion
 from models.types import utc_now
 
 app = typer.Typer(
@@ -33,15 +38,30 @@ def openapi_text() -> str:
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def _load_demo(url: str) -> None:
-    engine = make_engine(url)
+def _load_demo(settings: Settings) -> None:
+    """Load the demo area; the first time, also solve, publish and open feeds for its week."""
+    engine = make_engine(settings.database_url)
     with Session(engine) as session:
         area = load_demo(session)
         assert area.id is not None
+        inspection = session.exec(
+            select(Inspection).where(Inspection.local_area_id == area.id)
+        ).one()
+        planned = session.exec(
+            select(PlanVersion).where(PlanVersion.inspection_id == inspection.id)
+        ).first()
         _, token = issue_token(session, area.id, "demo admin", TokenRole.ADMIN)
         session.commit()
-        typer.echo(f"Demo local area loaded: {area.name} (id {area.id})")
-        typer.echo(f"Admin token for it (shown once): {token}")
+        typer.echo(f"Demo local area: {area.name} (id {area.id}), inspection {inspection.id}")
+        typer.echo(f"Admin token (shown once): {token}")
+        if planned is None:
+            typer.echo("Solving and publishing the week …")
+            week = plan_and_publish(session, inspection, settings)
+            for part, report in week.reports.items():
+                typer.echo(f"  {part}: {json.dumps(report)}")
+            typer.echo(f"  {week.messages} invitations waiting in the outbox")
+            for name, url in week.feeds.items():
+                typer.echo(f"  feed ({name}): {url}")
     engine.dispose()
 
 
@@ -56,7 +76,7 @@ def serve(
     settings = get_settings()
     migrate(settings.database_url)
     if demo:
-        _load_demo(settings.database_url)
+        _load_demo(settings)
     typer.echo(f"API docs: http://{host}:{port}/docs")
     uvicorn.run("api.main:app", host=host, port=port, workers=workers)
 
@@ -66,7 +86,8 @@ def demo_command() -> None:
     """Load the invented demo local area into the database and exit."""
     settings = get_settings()
     migrate(settings.database_url)
-    _load_demo(settings.database_url)
+    _load_demo(settings)
+    typer.echo(f"API docs: {settings.public_base_url}/docs (serve with `inspection-week serve`)")
 
 
 @app.command()
@@ -134,6 +155,27 @@ def token_operator() -> None:
     token = new_token()
     typer.echo(f"operator token: {token}")
     typer.echo(f"OPERATOR_TOKEN_HASH={hash_token(token)}")
+
+
+invites_app = typer.Typer(help="Calendar invitations waiting in (or sent from) the outbox.")
+app.add_typer(invites_app, name="invites")
+
+
+@invites_app.command("export")
+def invites_export(
+    directory: Annotated[Path, typer.Argument(help="Folder to write the .ics files to")],
+    inspection: Annotated[int | None, typer.Option(help="Only this inspection id")] = None,
+    status: Annotated[
+        OutboxStatus | None, typer.Option(help="Only messages in this state, e.g. pending")
+    ] = None,
+) -> None:
+    """Write one .ics file per outbox message (to send by hand when there is no SMTP)."""
+    settings = get_settings()
+    migrate(settings.database_url)
+    engine = make_engine(settings.database_url)
+    written = export_invites(engine, directory, inspection_id=inspection, status=status)
+    engine.dispose()
+    typer.echo(f"wrote {len(written)} invitation file(s) to {directory}")
 
 
 @app.command("migrate")
