@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlmodel import Session, func, select
 from typer.testing import CliRunner
 
+from api import cli
 from api.cli import app
 from api.database import make_engine
 from api.settings import get_settings
@@ -42,13 +44,25 @@ def _count(session: Session, model: type, *where: object) -> int:
     return int(session.exec(select(func.count()).select_from(model).where(*where)).one())
 
 
-def test_demo_loads_a_realistic_area_once(database_file: Path) -> None:
+def test_demo_loads_a_realistic_area_once(
+    database_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    solves: list[int] = []
+    real_plan_and_publish = cli.plan_and_publish
+
+    def quick_plan_and_publish(session: Session, inspection: Any, settings: Any) -> Any:
+        solves.append(inspection.id)  # the week's planning is tested in tests/plans
+        return real_plan_and_publish(session, inspection, settings, time_limit_s=1.0)
+
+    monkeypatch.setattr(cli, "plan_and_publish", quick_plan_and_publish)
+
     first = runner.invoke(app, ["demo"])
     second = runner.invoke(app, ["demo"])
 
     assert first.exit_code == 0, first.output
     assert second.exit_code == 0, second.output
     assert "Northbrook" in first.output
+    assert len(solves) == 1  # loading again neither duplicates nor re-plans
     engine = make_engine(f"sqlite:///{database_file}")
     with Session(engine) as session:
         assert _count(session, LocalArea) == 1
@@ -89,10 +103,19 @@ def test_migrate_creates_an_empty_database(database_file: Path) -> None:
     engine.dispose()
 
 
-def test_openapi_check_fails_on_a_stale_file(tmp_path: Path) -> None:
-    # (that the committed file is current is tests/test_openapi.py)
+def test_openapi_writes_the_schema_and_check_fails_when_it_is_stale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The schema itself is compared in tests/test_openapi.py; here only the command's logic.
+    monkeypatch.setattr(cli, "openapi_text", lambda: '{"openapi": "3.1.0"}\n')
     output = tmp_path / "openapi.json"
     output.write_text("{}\n", encoding="utf-8")
+
     stale = runner.invoke(app, ["openapi", "--check", "--output", str(output)])
-    assert stale.exit_code == 1
-    assert "out of date" in stale.output
+    written = runner.invoke(app, ["openapi", "--output", str(output)])
+    current = runner.invoke(app, ["openapi", "--check", "--output", str(output)])
+
+    assert stale.exit_code == 1 and "out of date" in stale.output
+    assert written.exit_code == 0
+    assert output.read_text(encoding="utf-8") == '{"openapi": "3.1.0"}\n'
+    assert current.exit_code == 0

@@ -13,10 +13,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
+from api.settings import Settings
 from scheduler.frameworks import AREA_SEND_2023, SEND_2016, DayRole, FrameworkProfile
 from scheduler.notice import is_working_day, notice_window, onsite_start
+from tests.api.conftest import cached_app
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -152,6 +156,11 @@ def test_a_naive_datetime_is_refused() -> None:
 
 
 # Through the API
+
+
+@pytest.fixture
+def app(settings: Settings, engine: Engine) -> FastAPI:
+    return cached_app(settings, engine)
 
 
 def _create(client: TestClient, area_url: str, **fields: Any) -> dict[str, Any]:

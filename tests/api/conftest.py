@@ -98,10 +98,9 @@ MONDAY_CALL = "2026-11-23T09:30:00Z"
 _APPS: dict[str, FastAPI] = {}
 
 
-@pytest.fixture
-def app(settings: Settings, engine: Engine) -> FastAPI:
-    """The app of tests/conftest.py, built once per distinct settings: building one takes
-    most of a second, and it keeps no state between requests besides the shared engine."""
+def cached_app(settings: Settings, engine: Engine) -> FastAPI:
+    """The app for these settings, built once: building one takes most of a second, and it
+    keeps no state between requests besides the shared engine (tables are emptied per test)."""
     key = settings.model_dump_json()
     if key not in _APPS:
         built = create_app(settings)
@@ -109,6 +108,12 @@ def app(settings: Settings, engine: Engine) -> FastAPI:
         built.state.engine = engine
         _APPS[key] = built
     return _APPS[key]
+
+
+@pytest.fixture
+def app(settings: Settings, engine: Engine) -> FastAPI:
+    """The app of tests/conftest.py, reused across tests."""
+    return cached_app(settings, engine)
 
 
 @pytest.fixture
