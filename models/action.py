@@ -9,6 +9,7 @@ from sqlmodel import Field, SQLModel
 
 from models.base import AreaOwned, Page
 from models.data_set import ChildSafeText
+from models.types import RowId
 
 
 class Progress(StrEnum):
@@ -21,11 +22,11 @@ class Progress(StrEnum):
 
 class ActionBase(SQLModel):
     action: ChildSafeText = Field(min_length=1, max_length=2000)
-    owner_id: int | None = None
+    owner_id: RowId | None = None
     due_on: date | None = None
     progress: Progress = Progress.NOT_STARTED
     progress_note: ChildSafeText | None = Field(default=None, max_length=2000)
-    statement_id: int | None = Field(
+    statement_id: RowId | None = Field(
         default=None, description="The self-evaluation statement it addresses"
     )
 
@@ -48,11 +49,11 @@ class ActionCreate(ActionBase):
 
 class ActionUpdate(SQLModel):
     action: ChildSafeText | None = Field(default=None, min_length=1, max_length=2000)
-    owner_id: int | None = None
+    owner_id: RowId | None = None
     due_on: date | None = None
     progress: Progress | None = None
     progress_note: ChildSafeText | None = Field(default=None, max_length=2000)
-    statement_id: int | None = None
+    statement_id: RowId | None = None
 
 
 class ActionPublic(ActionBase):

@@ -8,6 +8,7 @@ from sqlmodel import Field, SQLModel
 
 from models.base import AreaOwned, Page
 from models.data_set import ChildSafeText
+from models.types import RowId
 
 
 class CoproductionEntryBase(SQLModel):
@@ -19,7 +20,7 @@ class CoproductionEntryBase(SQLModel):
     said_on: date | None = None
     done_on: date | None = None
     evidence_link: ChildSafeText | None = Field(default=None, max_length=2000)
-    owner_id: int | None = None
+    owner_id: RowId | None = None
 
 
 class CoproductionEntry(AreaOwned, table=True):
@@ -44,7 +45,7 @@ class CoproductionEntryUpdate(SQLModel):
     said_on: date | None = None
     done_on: date | None = None
     evidence_link: ChildSafeText | None = Field(default=None, max_length=2000)
-    owner_id: int | None = None
+    owner_id: RowId | None = None
 
 
 class CoproductionEntryPublic(CoproductionEntryBase):

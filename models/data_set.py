@@ -16,7 +16,7 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import AreaOwned, Page
-from models.types import UTCDateTime
+from models.types import RowId, UTCDateTime
 
 # A unique pupil number: a check letter then 12 characters (the last may be a letter).
 _UPN = re.compile(r"\b[A-Z]\d{11}[0-9A-Z]\b")
@@ -71,7 +71,7 @@ class DataSetBase(SQLModel):
     name: str = Field(min_length=1, max_length=300)
     description: ChildSafeText | None = Field(default=None, max_length=2000)
     category: str = Field(default="other", min_length=1, max_length=100)
-    owner_id: int | None = Field(default=None, description="Person who produces it")
+    owner_id: RowId | None = Field(default=None, description="Person who produces it")
     source_system: ChildSafeText | None = Field(default=None, max_length=200)
     source_team: ChildSafeText | None = Field(default=None, max_length=200)
     extraction_days: int = Field(
@@ -109,7 +109,7 @@ class DataSetUpdate(SQLModel):
     name: str | None = Field(default=None, min_length=1, max_length=300)
     description: ChildSafeText | None = Field(default=None, max_length=2000)
     category: str | None = Field(default=None, min_length=1, max_length=100)
-    owner_id: int | None = None
+    owner_id: RowId | None = None
     source_system: ChildSafeText | None = Field(default=None, max_length=200)
     source_team: ChildSafeText | None = Field(default=None, max_length=200)
     extraction_days: int | None = Field(default=None, ge=0, le=60)

@@ -14,6 +14,7 @@ from sqlmodel import Field, SQLModel
 
 from models.base import AreaOwned, Page
 from models.data_set import ChildSafeText
+from models.types import RowId
 
 
 class DocumentKind(StrEnum):
@@ -34,7 +35,7 @@ class DocumentBase(SQLModel):
     name: str = Field(min_length=1, max_length=300)
     kind: DocumentKind = DocumentKind.OTHER
     link: ChildSafeText | None = Field(default=None, max_length=2000)
-    owner_id: int | None = None
+    owner_id: RowId | None = None
     review_due_on: date | None = Field(default=None, description="When it is next reviewed")
     status: DocumentStatus = DocumentStatus.MISSING
     public_domain: bool = Field(
@@ -66,7 +67,7 @@ class DocumentUpdate(SQLModel):
     name: str | None = Field(default=None, min_length=1, max_length=300)
     kind: DocumentKind | None = None
     link: ChildSafeText | None = Field(default=None, max_length=2000)
-    owner_id: int | None = None
+    owner_id: RowId | None = None
     review_due_on: date | None = None
     status: DocumentStatus | None = None
     public_domain: bool | None = None

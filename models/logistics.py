@@ -10,6 +10,7 @@ from sqlmodel import Field, SQLModel
 from models.action import Progress
 from models.base import AreaOwned, Page
 from models.data_set import ChildSafeText
+from models.types import RowId
 
 
 class LogisticsCategory(StrEnum):
@@ -30,7 +31,7 @@ class LogisticsItemBase(SQLModel):
     detail: ChildSafeText | None = Field(
         default=None, max_length=2000, description="e.g. lanyard colour per role"
     )
-    owner_id: int | None = None
+    owner_id: RowId | None = None
     status: Progress = Progress.NOT_STARTED
     due_on: date | None = None
 
@@ -54,7 +55,7 @@ class LogisticsItemUpdate(SQLModel):
     title: str | None = Field(default=None, min_length=1, max_length=300)
     category: LogisticsCategory | None = None
     detail: ChildSafeText | None = Field(default=None, max_length=2000)
-    owner_id: int | None = None
+    owner_id: RowId | None = None
     status: Progress | None = None
     due_on: date | None = None
 

@@ -15,18 +15,19 @@ from sqlmodel import Field, SQLModel
 from models.action import Progress
 from models.base import AreaOwned, Page
 from models.data_set import ChildSafeText
+from models.types import RowId
 
 
 class FollowUp(BaseModel):
     action: ChildSafeText = Field(min_length=1, max_length=2000)
-    owner_id: int | None = None
+    owner_id: RowId | None = None
     due_on: date | None = None
     progress: Progress = Progress.NOT_STARTED
 
 
 class MeetingRecordBase(SQLModel):
-    meeting_request_id: int
-    note_taker_id: int | None = None
+    meeting_request_id: RowId
+    note_taker_id: RowId | None = None
     issues_arising: ChildSafeText | None = Field(default=None, max_length=8000)
     key_messages: ChildSafeText | None = Field(
         default=None, max_length=8000, description="What the inspectors are likely to take away"
@@ -50,8 +51,8 @@ class MeetingRecordCreate(MeetingRecordBase):
 
 
 class MeetingRecordUpdate(SQLModel):
-    meeting_request_id: int | None = None
-    note_taker_id: int | None = None
+    meeting_request_id: RowId | None = None
+    note_taker_id: RowId | None = None
     issues_arising: ChildSafeText | None = Field(default=None, max_length=8000)
     key_messages: ChildSafeText | None = Field(default=None, max_length=8000)
     follow_ups: list[FollowUp] | None = None

@@ -9,6 +9,7 @@ from sqlmodel import Field, SQLModel
 
 from models.base import AreaOwned, Page
 from models.data_set import ChildSafeText
+from models.types import RowId
 
 
 class InspectionQuestion(StrEnum):
@@ -35,7 +36,7 @@ class SelfEvaluationStatementBase(SQLModel):
     family_view: ChildSafeText | None = Field(
         default=None, max_length=4000, description="View of children, young people and families"
     )
-    owner_id: int | None = None
+    owner_id: RowId | None = None
 
 
 class SelfEvaluationStatement(AreaOwned, table=True):
@@ -62,7 +63,7 @@ class SelfEvaluationStatementUpdate(SQLModel):
     evidence: ChildSafeText | None = Field(default=None, max_length=4000)
     partner_view: ChildSafeText | None = Field(default=None, max_length=4000)
     family_view: ChildSafeText | None = Field(default=None, max_length=4000)
-    owner_id: int | None = None
+    owner_id: RowId | None = None
 
 
 class SelfEvaluationStatementPublic(SelfEvaluationStatementBase):

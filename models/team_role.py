@@ -10,6 +10,7 @@ from sqlmodel import Field, SQLModel
 
 from models.base import AreaOwned, Page
 from models.data_set import ChildSafeText
+from models.types import RowId
 
 
 class Role(StrEnum):
@@ -25,7 +26,7 @@ class Role(StrEnum):
 
 class TeamRoleBase(SQLModel):
     role: Role
-    person_id: int
+    person_id: RowId
     responsibilities: ChildSafeText | None = Field(default=None, max_length=2000)
     deputy: bool = Field(default=False, description="Covers the role when the holder is away")
 
@@ -45,7 +46,7 @@ class TeamRoleCreate(TeamRoleBase):
 
 class TeamRoleUpdate(SQLModel):
     role: Role | None = None
-    person_id: int | None = None
+    person_id: RowId | None = None
     responsibilities: ChildSafeText | None = Field(default=None, max_length=2000)
     deputy: bool | None = None
 
