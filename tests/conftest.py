@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, make_url, text
 from sqlmodel import Session, SQLModel
 
 from api.app import create_app
@@ -23,19 +23,26 @@ from api.database import make_engine, migrate
 from api.settings import Settings
 
 
-def _reset_postgres(url: str) -> None:
-    engine = make_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+def _worker_database(url: str, worker: str) -> str:
+    """A fresh PostgreSQL database per xdist worker, so parallel workers never collide."""
+    base = make_url(url)
+    if worker == "master":
+        name = base.database or "test"
+    else:
+        name = f"{base.database}_{worker}"
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
-        _reset_postgres(url)
+        url = _worker_database(url, worker_id)
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     migrate(url)
