@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from scheduler.strategy.constraints import buffer_minutes
 from scheduler.strategy.plan import Placement, StrategyPlan
@@ -304,7 +304,3 @@ def placement_violations(
 ) -> list[Violation]:
     """Check a hand edit: what breaks if ``placement`` replaces its meeting in ``plan``."""
     return PlanChecker(problem).placement_against(plan, placement)
-
-
-def starts_clash(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:
-    return a_start < b_end and b_start < a_end
