@@ -91,6 +91,8 @@ def area_feasibility(
     timezone: Annotated[str, Query(max_length=60)] = "Europe/London",
     freshness_days: FreshnessDays = DEFAULT_FRESHNESS_DAYS,
 ) -> Feasibility:
+    if not 2000 <= notified_at.year <= 2100:
+        raise Unprocessable.field("notified_at", "must be between the years 2000 and 2100")
     if framework not in PROFILES:
         known = ", ".join(sorted(PROFILES))
         raise Unprocessable.field("framework", f"unknown framework {framework!r}; known: {known}")

@@ -24,7 +24,7 @@ from models.self_evaluation import (
     SelfEvaluationStatementPublic,
     SelfEvaluationStatementUpdate,
 )
-from models.types import utc_now
+from models.types import RowId, utc_now
 
 STATEMENT = Resource(
     model=SelfEvaluationStatement,
@@ -48,7 +48,7 @@ class ActionFromStatement(BaseModel):
     """Anything left out is taken from the statement (text, owner, a due date by RAG)."""
 
     action: ChildSafeText | None = Field(default=None, min_length=1, max_length=2000)
-    owner_id: int | None = None
+    owner_id: RowId | None = None
     due_on: date | None = None
 
 
@@ -94,11 +94,14 @@ def _action_for(
     today = utc_now().date()
     default_due = today + timedelta(days=DAYS_TO_ACT.get(statement.rag, 90))
     text = f"Close the gap ({statement.rag.value}, {QUESTION_TEXT[statement.question]}): "
-    payload = ActionCreate(
-        action=given.action or (text + statement.statement)[:2000],
-        owner_id=given.owner_id if given.owner_id is not None else statement.owner_id,
-        due_on=given.due_on or default_due,
-        statement_id=statement.id,
+    payload = crud.validated(
+        ActionCreate,
+        {
+            "action": given.action or (text + statement.statement)[:2000],
+            "owner_id": given.owner_id if given.owner_id is not None else statement.owner_id,
+            "due_on": given.due_on or default_due,
+            "statement_id": statement.id,
+        },
     )
     created: Action = crud.create(session, ACTION, area, payload)
     return created
