@@ -172,7 +172,11 @@ def meeting_options(
         if not problems:
             kept.append(option)
     if starts and not kept:
-        reasons += _summarise_blockers(blocked, len(starts))
+        if pinned and previous is not None:
+            when = timeline.label(previous.start, previous.end)
+            reasons += [f"its pinned time {when} is no longer possible: {b}" for b in blocked]
+        else:
+            reasons += _summarise_blockers(blocked, len(starts))
 
     # Venue-wise filter.
     venues: dict[int, set[int]] = {}

@@ -47,3 +47,17 @@ def test_the_diff_of_a_plan_with_itself_is_empty() -> None:
     plan = solve(p, FAST)
     assert diff(plan, plan).changes == ()
     assert at(8) < plan.placements[0].start
+
+
+def test_a_pinned_meeting_that_no_longer_fits_is_unplaced_saying_so() -> None:
+    p = problem(meeting(1, 10), meeting(2, 11))
+    published = solve(p, FAST)
+    pinned = published.placement(1)
+    assert pinned is not None
+    persons = replace_person(people(), 10, unavailable=((pinned.start, pinned.end),))
+    changed = problem(meeting(1, 10), meeting(2, 11), persons=persons)
+    plan, changes = replan(changed, published, FAST, pinned_ids=frozenset({1}))
+    (left,) = plan.unplaced
+    assert left.reasons[0].startswith("its pinned time Mon 09 Mar")
+    assert "Staff 10 (required) is unavailable" in left.reasons[0]
+    assert [c.kind for c in changes.changes] == [ChangeKind.REMOVED]
