@@ -42,6 +42,14 @@ def _check_timezone(value: str) -> str:
     return value
 
 
+def _check_notification(value: datetime) -> datetime:
+    # Far-off years are typos, and the bank holiday calendar (and date arithmetic near
+    # year 9999) cannot serve them.
+    if not 2000 <= value.year <= 2099:
+        raise ValueError("must be between the years 2000 and 2099")
+    return value
+
+
 def _check_framework(value: str) -> str:
     if value not in PROFILES:
         raise ValueError(f"unknown framework {value!r}; known: {', '.join(sorted(PROFILES))}")
@@ -60,6 +68,7 @@ class InspectionBase(SQLModel):
 
     _tz = field_validator("timezone")(_check_timezone)
     _fw = field_validator("framework")(_check_framework)
+    _when = field_validator("notification_at")(_check_notification)
 
 
 class Inspection(AreaOwned, table=True):
@@ -95,6 +104,7 @@ class InspectionUpdate(SQLModel):
 
     _tz = field_validator("timezone")(lambda v: v if v is None else _check_timezone(v))
     _fw = field_validator("framework")(lambda v: v if v is None else _check_framework(v))
+    _when = field_validator("notification_at")(lambda v: v if v is None else _check_notification(v))
 
 
 class InspectionPublic(InspectionBase):

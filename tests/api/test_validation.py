@@ -121,6 +121,21 @@ def test_a_naive_datetime_is_refused(client: TestClient, area_url: str) -> None:
     assert error_fields(body) == {"notification_at"}
 
 
+@pytest.mark.parametrize(
+    "when", ["9999-12-30T00:00:00Z", "0001-01-01T00:00:00Z", "1826-01-01T09:00:00Z"]
+)
+def test_a_notification_in_a_far_off_year_is_named(
+    client: TestClient, area_url: str, factory: Factory, when: str
+) -> None:
+    payload = {"title": "SEND", "notification_at": when}
+    body = problem(client.post(f"{area_url}/inspections", json=payload), 422)
+    assert error_fields(body) == {"notification_at"}
+    inspection = factory.inspection()
+    url = f"{area_url}/inspections/{inspection['id']}"
+    body = problem(client.patch(url, json={"notification_at": when}), 422)
+    assert error_fields(body) == {"notification_at"}
+
+
 def test_an_unknown_timezone_or_framework_is_named(client: TestClient, area_url: str) -> None:
     payload = {
         "title": "SEND",
