@@ -95,3 +95,26 @@ def test_a_new_area_with_only_its_seeded_register_can_be_deleted(
 ) -> None:
     assert client.delete(area_url).status_code == 204
     assert client.get(f"{area_url}/data-sets").status_code == 404
+
+
+def test_documents_checklist_filters_and_edits(client: TestClient, area_url: str) -> None:
+    url = f"{area_url}/documents"
+    public = client.get(url, params={"public_domain": True}).json()
+    assert public["total"] == 5
+    jsna = next(d for d in public["items"] if d["name"].endswith("(JSNA)"))
+
+    ready = client.patch(
+        f"{url}/{jsna['id']}",
+        json={
+            "status": "ready",
+            "link": "https://testshire.example/jsna",
+            "review_due_on": "2027-03-31",
+        },
+    )
+
+    assert ready.status_code == 200, ready.text
+    assert client.get(url, params={"status": "ready"}).json()["total"] == 1
+    problem(client.patch(f"{url}/{jsna['id']}", json={"status": "done"}), 422)
+    problem(client.get(f"{url}/999999"), 404)
+    created = client.post(url, json={"name": "Home to school transport review", "kind": "policy"})
+    assert created.status_code == 201 and created.json()["status"] == "missing"
