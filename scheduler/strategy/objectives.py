@@ -8,6 +8,7 @@ misses which meeting, which inspector waits when). The analysis and the validato
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Protocol
@@ -65,6 +66,28 @@ def inspector_day_slots(
     return out
 
 
+def shortfall(
+    ctx: ModelContext,
+    name: str,
+    wanted: int,
+    weight: int,
+    placed: cp_model.IntVar,
+    got: list[cp_model.IntVar],
+) -> list[Term]:
+    """Cost ``weight`` per unit of ``wanted * placed - sum(got)``, as positive literals.
+
+    Writing the shortfall as ordered "missing" booleans rather than as negative
+    coefficients on ``got`` lets the core-based search start its bound at zero instead of
+    at minus every possible attendance, which it would otherwise have to climb back.
+    """
+    missing = [ctx.model.new_bool_var(f"{name}_short{j}") for j in range(wanted)]
+    # ">=" not "==": with an equality presolve substitutes the booleans back out.
+    ctx.model.add(sum(missing) + sum(got) >= wanted * placed)
+    for a, b in zip(missing, missing[1:], strict=False):
+        ctx.model.add_implication(b, a)
+    return [(weight, lit) for lit in missing]
+
+
 class PlaceEveryMeeting:
     name = "unplaced"
 
@@ -110,7 +133,7 @@ class _Invitees:
         for m, placed in ctx.vars.placed.items():
             invited = len(self._invited(ctx.problem, m))
             if invited:
-                terms.append((w, invited * placed - sum(self._vars(ctx, m))))
+                terms += shortfall(ctx, f"{self.name}_m{m}", invited, w, placed, self._vars(ctx, m))
         return terms
 
     def penalties(
@@ -176,7 +199,8 @@ class ParentRepsAsked:
         for m, placed in ctx.vars.placed.items():
             wanted = ctx.options[m].meeting.parent_reps_wanted
             if wanted:
-                terms.append((w, wanted * placed - sum(ctx.vars.rep[m].values())))
+                reps = list(ctx.vars.rep[m].values())
+                terms += shortfall(ctx, f"reps_m{m}", wanted, w, placed, reps)
         return terms
 
     def penalties(
@@ -213,7 +237,8 @@ class PreferredTimes:
                 for x, s in zip(starts, option.starts, strict=True)
                 if inside_any(option.meeting.preferred, s.start, s.end)
             ]
-            terms.append((ctx.problem.weights.preferred_missed, ctx.vars.placed[m] - sum(good)))
+            w = ctx.problem.weights.preferred_missed
+            terms += shortfall(ctx, f"preferred_m{m}", 1, w, ctx.vars.placed[m], good)
         return terms
 
     def penalties(
@@ -364,6 +389,17 @@ def _slack(problem: StrategyProblem, timeline: Timeline) -> int:
     return problem.weights.balance_slack_minutes // timeline.grid
 
 
+def _hour(timeline: Timeline) -> int:
+    """Slots in an hour: imbalance is charged per started hour, not per slot, so that
+    plans a quarter-hour apart in fairness do not each need proving."""
+    return math.ceil(60 / timeline.grid)
+
+
+def _hours_over(problem: StrategyProblem, timeline: Timeline, spread_slots: int) -> int:
+    over = max(0, spread_slots - _slack(problem, timeline))
+    return math.ceil(over / _hour(timeline))
+
+
 def _loads(
     problem: StrategyProblem, timeline: Timeline, plan: StrategyPlan
 ) -> dict[tuple[int, int], int]:
@@ -384,12 +420,14 @@ class InspectorBalance:
         if len(inspectors) < 2:
             return []
         top = sum(ctx.options[m].span for m in ctx.vars.start)
-        spread = ctx.model.new_int_var(0, top, "load_spread")
+        spread = ctx.model.new_int_var(0, top, "load_spread_hours")
+        hour = _hour(ctx.timeline)
         loads = [ctx.inspector_load(i, None) for i in inspectors]
         for a, load_a in enumerate(loads):
             for b, load_b in enumerate(loads):
                 if a != b:
-                    ctx.model.add(spread >= load_a - load_b - _slack(ctx.problem, ctx.timeline))
+                    slack = _slack(ctx.problem, ctx.timeline)
+                    ctx.model.add(hour * spread >= load_a - load_b - slack)
         return [(ctx.problem.weights.inspector_imbalance, spread)]
 
     def penalties(
@@ -401,8 +439,7 @@ class InspectorBalance:
         totals = {
             i: sum(load[i, d] for d in range(len(timeline.days))) for i in problem.inspector_ids
         }
-        slack = _slack(problem, timeline)
-        spread = max(0, max(totals.values()) - min(totals.values()) - slack)
+        spread = _hours_over(problem, timeline, max(totals.values()) - min(totals.values()))
         if not spread:
             return []
         busiest = max(totals, key=lambda i: totals[i])
@@ -433,12 +470,13 @@ class DayBalance:
         for i in ctx.problem.inspector_ids:
             per_day = [ctx.inspector_load(i, d) for d in range(days)]
             top = sum(ctx.options[m].span for m in ctx.vars.start)
-            spread = ctx.model.new_int_var(0, top, f"day_spread_i{i}")
+            spread = ctx.model.new_int_var(0, top, f"day_spread_hours_i{i}")
+            hour = _hour(ctx.timeline)
             for a in range(days):
                 for b in range(days):
                     if a != b:
                         slack = _slack(ctx.problem, ctx.timeline)
-                        ctx.model.add(spread >= per_day[a] - per_day[b] - slack)
+                        ctx.model.add(hour * spread >= per_day[a] - per_day[b] - slack)
             terms.append((ctx.problem.weights.day_imbalance, spread))
         return terms
 
@@ -452,7 +490,7 @@ class DayBalance:
         out = []
         for i in problem.inspector_ids:
             per_day = [load[i, d] for d in range(days)]
-            spread = max(0, max(per_day) - min(per_day) - _slack(problem, timeline))
+            spread = _hours_over(problem, timeline, max(per_day) - min(per_day))
             if spread:
                 shown = ", ".join(
                     f"{timeline.day_label(d)} {per_day[d] * timeline.grid} min" for d in range(days)
@@ -498,8 +536,9 @@ class MinimalChange:
             terms.append((weights.moved, moved))
             for i in before.inspector_ids:
                 presence = ctx.vars.inspector_presence(m, i)
-                terms.append(
-                    (weights.inspector_changed, placed - (presence if presence is not None else 0))
+                kept = [presence] if presence is not None else []
+                terms += shortfall(
+                    ctx, f"kept_i{i}_m{m}", 1, weights.inspector_changed, placed, kept
                 )
         return terms
 

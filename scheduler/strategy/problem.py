@@ -165,10 +165,11 @@ class Weights:
     - ``preferred_missed`` 15 per meeting outside its preferred windows.
     - ``venue_change`` 8 per extra venue an inspector uses in a day.
     - ``idle_slot`` 2 per idle grid slot between an inspector's meetings (lunch excluded).
-    - ``inspector_imbalance`` 1 per slot between the busiest and the least busy inspector,
-      and ``day_imbalance`` 1 per slot between an inspector's busiest and quietest day,
-      both beyond ``balance_slack_minutes`` (60): an hour's difference is nobody's worry,
-      and ignoring it spares the solver proving which of many equal plans is "fairer".
+    - ``inspector_imbalance`` 4 per started hour between the busiest and the least busy
+      inspector, and ``day_imbalance`` 4 per started hour between an inspector's busiest
+      and quietest day, both beyond ``balance_slack_minutes`` (60): an hour's difference
+      is nobody's worry, and counting whole hours spares the solver proving which of many
+      near-equal plans is "fairer" by a quarter of an hour.
     - ``moved`` 30 per meeting whose time or venue changes in a re-plan, and
       ``inspector_changed`` 10 per inspector taken off a meeting in a re-plan.
     """
@@ -180,8 +181,8 @@ class Weights:
     preferred_missed: int = 15
     venue_change: int = 8
     idle_slot: int = 2
-    inspector_imbalance: int = 1
-    day_imbalance: int = 1
+    inspector_imbalance: int = 4
+    day_imbalance: int = 4
     balance_slack_minutes: int = 60
     moved: int = 30
     inspector_changed: int = 10
