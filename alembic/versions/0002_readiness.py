@@ -272,3 +272,16 @@ def downgrade() -> None:
 
     op.drop_table('coproductionentry')
     # ### end Alembic commands ###
+    # PostgreSQL keeps enum types after their tables go; drop them so upgrading again works.
+    if op.get_bind().dialect.name == "postgresql":
+        for name in (
+            "logisticscategory",
+            "progress",
+            "role",
+            "rag",
+            "inspectionquestion",
+            "documentstatus",
+            "documentkind",
+            "datasetstatus",
+        ):
+            op.execute(f"DROP TYPE IF EXISTS {name}")
