@@ -52,6 +52,16 @@ class ActionFromStatement(BaseModel):
     due_on: date | None = None
 
 
+class QuestionRagCount(BaseModel):
+    """One inspection question with how its statements are rated."""
+
+    question: InspectionQuestion
+    question_text: str
+    rag: dict[Rag, int]
+    statements: int
+    without_action: int = Field(description="Amber and red statements with no action yet")
+
+
 class GeneratedActions(BaseModel):
     created: int
     items: list[ActionPublic]
@@ -85,6 +95,43 @@ def list_statements(
     )
 
 
+@router.get(
+    "/by-question",
+    response_model=list[QuestionRagCount],
+    responses=ERRORS,
+    summary="RAG counts under each of the three inspection questions",
+)
+def statements_by_question(area: AreaDep, session: SessionDep) -> list[QuestionRagCount]:
+    statements = session.exec(
+        select(SelfEvaluationStatement).where(SelfEvaluationStatement.local_area_id == area.id)
+    ).all()
+    covered = _statements_with_actions(session, area.id)
+    result = []
+    for question, text in QUESTION_TEXT.items():
+        mine = [s for s in statements if s.question == question]
+        result.append(
+            QuestionRagCount(
+                question=question,
+                question_text=text,
+                rag={rag: sum(1 for s in mine if s.rag == rag) for rag in Rag},
+                statements=len(mine),
+                without_action=sum(1 for s in mine if s.rag in DAYS_TO_ACT and s.id not in covered),
+            )
+        )
+    return result
+
+
+def _statements_with_actions(session: Session, area_id: int | None) -> set[int | None]:
+    return set(
+        session.exec(
+            select(Action.statement_id).where(
+                Action.local_area_id == area_id,
+                Action.statement_id.is_not(None),  # type: ignore[union-attr]
+            )
+        ).all()
+    )
+
+
 def _action_for(
     session: Session,
     area: LocalArea,
@@ -114,14 +161,7 @@ def _action_for(
     summary="Add an action for every amber or red statement that has none yet",
 )
 def generate_actions(area: AreaDep, session: SessionDep) -> GeneratedActions:
-    covered = set(
-        session.exec(
-            select(Action.statement_id).where(
-                Action.local_area_id == area.id,
-                Action.statement_id.is_not(None),  # type: ignore[union-attr]
-            )
-        ).all()
-    )
+    covered = _statements_with_actions(session, area.id)
     statements = session.exec(
         select(SelfEvaluationStatement)
         .where(

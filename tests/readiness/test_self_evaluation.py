@@ -66,6 +66,25 @@ def test_generating_the_action_plan_covers_amber_and_red_once(
     assert plan["total"] == 1
 
 
+def test_statements_counted_by_question_show_what_still_needs_an_action(
+    client: TestClient, area_url: str
+) -> None:
+    _statement(client, area_url, question="identify", rag="green")
+    _statement(client, area_url, question="identify", rag="red")
+    amber = _statement(client, area_url, question="improve_outcomes", rag="amber")
+    client.post(f"{area_url}/self-evaluation/{amber['id']}/actions")
+
+    response = client.get(f"{area_url}/self-evaluation/by-question")
+
+    assert response.status_code == 200, response.text
+    by_question = {q["question"]: q for q in response.json()}
+    assert list(by_question) == ["identify", "assess_and_meet", "improve_outcomes"]
+    assert by_question["identify"]["rag"] == {"red": 1, "amber": 0, "green": 1}
+    assert by_question["identify"]["without_action"] == 1
+    assert by_question["improve_outcomes"]["without_action"] == 0
+    assert by_question["assess_and_meet"]["statements"] == 0
+
+
 def test_one_statement_turns_into_an_action_with_the_details_given(
     client: TestClient, area_url: str
 ) -> None:
