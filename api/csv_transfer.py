@@ -63,7 +63,7 @@ def read_rows(text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     reader.fieldnames = header
     rows = []
     for row in reader:
-        cleaned = {k: (v or "").strip() for k, v in row.items() if k is not None}
+        cleaned = {k: undefuse((v or "").strip()) for k, v in row.items() if k is not None}
         if any(cleaned.values()):
             rows.append((reader.line_num, cleaned))
     return header, rows
@@ -75,16 +75,41 @@ def _to_field_value(fmt: CsvFormat, column: str, raw: str) -> Any:
     return raw if raw != "" else None
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def defuse(text: str) -> str:
+    """Stop a spreadsheet running a cell as a formula (OWASP CSV injection): quote it."""
+    if text.startswith(FORMULA_STARTS) and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def undefuse(text: str) -> str:
+    """Read back a cell that :func:`defuse` quoted, so export then import changes nothing."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
 def _export_value(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
-        return LIST_SEPARATOR.join(str(v) for v in value)
+        return defuse(LIST_SEPARATOR.join(str(v) for v in value))
     if isinstance(value, bool):
         return "true" if value else "false"
     if hasattr(value, "isoformat"):
         return str(value.isoformat())
-    return str(getattr(value, "value", value))
+    return defuse(str(getattr(value, "value", value)))
 
 
 def export_csv(fmt: CsvFormat, rows: Iterable[Any], extra: Callable[[Any], dict[str, str]]) -> str:

@@ -62,6 +62,11 @@ class Unprocessable(ProblemError):
         return cls(f"{field}: {reason}", [FieldError(field=field, reason=reason).model_dump()])
 
 
+class ContentTooLarge(ProblemError):
+    status = 413
+    title = "Content too large"
+
+
 class PreconditionFailed(ProblemError):
     status = 412
     title = "Precondition failed"

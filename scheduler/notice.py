@@ -63,15 +63,24 @@ def _notice_counted_after(notified_at: datetime, profile: FrameworkProfile, time
 def onsite_start(notified_at: datetime, profile: FrameworkProfile, timezone: str) -> date:
     """First Monday that leaves the profile's full working days of notice.
 
-    A Monday that is itself a bank holiday is skipped: nobody starts an inspection then.
+    A week whose on-site days include a bank holiday is skipped (a Monday holiday, or
+    feedback on Good Friday or Christmas Day): nobody inspects then.
     """
     counted_from = _notice_counted_after(notified_at, profile, timezone)
     candidate = counted_from + timedelta(days=(7 - counted_from.weekday()) % 7 or 7)
     while len(
         working_days_between(counted_from, candidate)
-    ) < profile.notice_working_days or not is_working_day(candidate):
+    ) < profile.notice_working_days or not _onsite_days_free(candidate, profile):
         candidate += timedelta(days=7)
     return candidate
+
+
+def _onsite_days_free(monday: date, profile: FrameworkProfile) -> bool:
+    return all(
+        is_working_day(monday + timedelta(days=t.offset_days))
+        for t in profile.days
+        if t.offset_days >= 0
+    )
 
 
 def notice_window(notified_at: datetime, profile: FrameworkProfile, timezone: str) -> NoticeWindow:

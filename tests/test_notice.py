@@ -92,6 +92,19 @@ def test_a_bank_holiday_monday_is_skipped_even_with_enough_notice() -> None:
     assert len(window.notice_days) == 9
 
 
+@pytest.mark.parametrize(
+    ("notified", "expected"),
+    [
+        ("2026-12-11", "2027-01-04"),  # 21-25 Dec would give feedback on Christmas Day
+        ("2027-03-12", "2027-04-05"),  # 22-26 Mar ends on Good Friday; 29 Mar is Easter Monday
+    ],
+)
+def test_a_week_with_a_bank_holiday_on_any_on_site_day_is_skipped(
+    notified: str, expected: str
+) -> None:
+    assert start(notified) == expected
+
+
 def test_the_notice_days_are_the_full_working_days_in_between() -> None:
     window = notice_window(call("2026-12-22"), SEND_2016, "Europe/London")
     assert window.notified_on == date(2026, 12, 22)

@@ -19,7 +19,7 @@ from api.csv_transfer import (
     unknown_columns,
 )
 from api.deps import AreaDep, SessionDep, SettingsDep
-from api.problems import Problem, Unprocessable
+from api.problems import ContentTooLarge, Problem, Unprocessable
 from api.routers.education_settings import SETTING
 from api.routers.people import PERSON
 from api.routers.venues import VENUE
@@ -98,7 +98,7 @@ IMPORT_ERRORS: dict[int | str, dict[str, Any]] = {
 def _read(file: UploadFile, limit: int) -> str:
     data = file.file.read(limit + 1)
     if len(data) > limit:
-        raise Unprocessable.field("file", f"larger than {limit} bytes")
+        raise ContentTooLarge(f"the file is larger than {limit} bytes")
     return decode(data)
 
 

@@ -110,7 +110,7 @@ def delete_local_area(area: AreaDep, session: SessionDep, if_match: IfMatch = No
             select(func.count()).select_from(model).where(model.local_area_id == area.id)
         ).one()
         if count:
-            owned.append(f"{count} {model.__tablename__} rows")
+            owned.append(f"{count} × {model.__tablename__}")
     if owned:
         raise Conflict(
             f"local area {area.id} still owns {', '.join(owned)}; delete them first",

@@ -185,7 +185,7 @@ def test_deleting_a_local_area_that_still_owns_rows_is_refused(
 ) -> None:
     factory.person()
     body = problem(client.delete(area_url), 409)
-    assert "1 person rows" in body["detail"]
+    assert "1 × person" in body["detail"]
 
     empty = created(client.post("/api/v1/areas", json={"name": "Empty", "code": "empty"}))
     assert client.delete(f"/api/v1/areas/{empty['id']}").status_code == 204

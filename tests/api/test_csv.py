@@ -252,3 +252,22 @@ def test_an_import_reaches_only_its_own_area(
     report = imported(client, f"{other_area_url}/venues/import", "name,capacity\r\nHall,50\r\n")
     assert report["created"] == 1
     assert client.get(f"{area_url}/venues").json()["items"][0]["capacity"] == 10
+
+
+def test_a_cell_that_looks_like_a_formula_is_quoted_on_export_and_read_back_as_typed(
+    client: TestClient, area_url: str, factory: Factory
+) -> None:
+    factory.venue(name="=HYPERLINK(\"http://evil.example\")", latitude=52.9, longitude=-1.2)
+    exported = client.get(f"{area_url}/venues.csv").text
+    row = rows_of(exported)[0]
+    assert row["name"].startswith("'=")  # a spreadsheet shows it as text, never runs it
+    assert row["longitude"] == "-1.2"  # numbers are left alone
+    report = imported(client, f"{area_url}/venues/import", exported)
+    assert (report["created"], report["updated"], report["unchanged"]) == (0, 0, 1)
+
+
+def test_a_file_over_the_size_limit_is_refused_with_413(
+    client: TestClient, area_url: str
+) -> None:
+    body = problem(upload(client, f"{area_url}/people/import", b"x" * 5_100_000), 413)
+    assert "larger than" in body["detail"]
