@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import AwareDatetime, EmailStr
+from pydantic import AwareDatetime, EmailStr, model_validator
 from sqlalchemy import JSON, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -47,6 +47,13 @@ class PersonBase(SQLModel):
     contact_verified_at: AwareDatetime | None = Field(
         default=None, description="When the contact details were last confirmed"
     )
+
+
+    @model_validator(mode="after")
+    def _inspector_body_only_for_inspectors(self) -> PersonBase:
+        if self.inspector_body is not None and self.kind != PersonKind.INSPECTOR:
+            raise ValueError("inspector_body: only inspectors belong to an inspecting body")
+        return self
 
 
 class Person(AreaOwned, table=True):

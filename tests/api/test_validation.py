@@ -309,13 +309,14 @@ def test_an_inspector_on_an_inspection_cannot_stop_being_an_inspector(
     grace = factory.inspector()
     inspection = factory.inspection(title="Autumn", inspector_ids=[grace["id"]])
     url = f"{area_url}/people/{grace['id']}"
-    body = problem(client.patch(url, json={"kind": "staff"}), 422)
+    to_staff = {"kind": "staff", "inspector_body": None}
+    body = problem(client.patch(url, json=to_staff), 422)
     assert error_fields(body) == {"kind"}
     assert f"inspection {inspection['id']} (Autumn)" in body["detail"]
     assert client.get(url).json()["kind"] == "inspector"
     # someone on no inspection may change kind freely
     other = factory.inspector()
-    assert client.patch(f"{area_url}/people/{other['id']}", json={"kind": "staff"}).is_success
+    assert client.patch(f"{area_url}/people/{other['id']}", json=to_staff).is_success
 
 
 def test_an_inspector_named_by_a_meeting_stays_on_the_inspection(
@@ -331,3 +332,19 @@ def test_an_inspector_named_by_a_meeting_stays_on_the_inspection(
     assert error_fields(body) == {"inspector_ids"}
     assert "Health" in body["detail"]
     assert client.get(url).json()["inspector_ids"] == [hmi["id"], cqc["id"]]
+
+
+def test_only_an_inspector_belongs_to_an_inspecting_body(client: TestClient, area_url: str) -> None:
+    body = problem(
+        client.post(
+            f"{area_url}/people",
+            json={
+                "name": "Sam",
+                "email": "sam@example.org",
+                "kind": "staff",
+                "inspector_body": "cqc",
+            },
+        ),
+        422,
+    )
+    assert error_fields(body) == {"inspector_body"}
