@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
+from api.readiness_seed import seed_register
 from models import (
     Inspection,
     LocalArea,
@@ -166,6 +167,7 @@ def load_demo(session: Session, now: datetime | None = None) -> LocalArea:
     session.add(area)
     session.flush()
     assert area.id is not None
+    seed_register(session, area.id)
     organisations = _organisations(session, area.id)
     people = _people(session, area.id, organisations, rng)
     venues = _venues(session, area.id, rng)

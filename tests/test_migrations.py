@@ -43,3 +43,32 @@ def test_models_and_migrations_do_not_drift(engine: Engine) -> None:
             "models and migrations differ; add a migration (alembic revision --autogenerate):\n"
             + "\n".join(f"  {difference}" for difference in differences)
         )
+
+
+def test_downgrade_to_base_and_upgrade_again_works(tmp_path: Path, database_url: str) -> None:
+    """Every migration can be undone and redone (PostgreSQL keeps enum types unless dropped)."""
+    from sqlalchemy import create_engine, make_url, text
+
+    from alembic import command
+    from api.database import alembic_config
+
+    if database_url.startswith("postgresql"):
+        base = make_url(database_url)
+        name = f"{base.database}_roundtrip"
+        admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        url = base.set(database=name).render_as_string(hide_password=False)
+    else:
+        url = f"sqlite:///{tmp_path / 'roundtrip.db'}"
+    migrate(url)
+    command.downgrade(alembic_config(url), "base")
+    engine = make_engine(url)
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    engine.dispose()
+    migrate(url)
+    engine = make_engine(url)
+    assert "person" in inspect(engine).get_table_names()
+    engine.dispose()

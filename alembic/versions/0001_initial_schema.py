@@ -259,4 +259,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_localarea_code'))
 
     op.drop_table('localarea')
+    bind = op.get_bind()
+    for name in (
+        'organisationkind', 'personkind', 'inspectorbody', 'settingtype', 'inspectorrule',
+        'meetingkind',
+    ):
+        sa.Enum(name=name).drop(bind, checkfirst=True)
     # ### end Alembic commands ###

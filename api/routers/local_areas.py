@@ -12,7 +12,18 @@ from api.deps import AreaDep, PageDep, SessionDep, principal_of
 from api.problems import Conflict
 from api.readiness_seed import seed_register
 from api.resource_routes import ERRORS, IfMatch
-from models import ApiToken, Inspection, Organisation, Person, Setting, Venue
+from models import (
+    Action,
+    ApiToken,
+    CoproductionEntry,
+    Inspection,
+    Organisation,
+    Person,
+    SelfEvaluationStatement,
+    Setting,
+    TeamRole,
+    Venue,
+)
 from models.local_area import (
     LocalArea,
     LocalAreaCreate,
@@ -105,7 +116,17 @@ def update_local_area(
 def delete_local_area(area: AreaDep, session: SessionDep, if_match: IfMatch = None) -> Response:
     crud.check_if_match(area, if_match)
     owned = []
-    for model in (Organisation, Person, Venue, Setting, Inspection):
+    for model in (
+        Organisation,
+        Person,
+        Venue,
+        Setting,
+        Inspection,
+        SelfEvaluationStatement,
+        Action,
+        TeamRole,
+        CoproductionEntry,
+    ):
         count = session.exec(
             select(func.count()).select_from(model).where(model.local_area_id == area.id)
         ).one()
