@@ -6,15 +6,18 @@ Importing this package registers every table on ``SQLModel.metadata`` (Alembic n
 from models.action import Action
 from models.api_token import ApiToken
 from models.audit import AuditEntry
+from models.calendar_state import CalendarAttendance, CalendarItem
 from models.coproduction import CoproductionEntry
 from models.data_set import DataSet
 from models.document import Document
+from models.feed_token import FeedToken
 from models.inspection import Inspection
 from models.local_area import LocalArea
 from models.logistics import LogisticsItem
 from models.meeting_record import MeetingRecord
 from models.meeting_request import MeetingRequest
 from models.organisation import Organisation
+from models.outbox import OutboxMessage
 from models.person import Person
 from models.plan import PlanVersion, SolveJob
 from models.planning_settings import PlanningSettings
@@ -27,6 +30,10 @@ from models.visit_candidate import VisitCandidate
 __all__ = [
     "ApiToken",
     "AuditEntry",
+    "CalendarAttendance",
+    "CalendarItem",
+    "FeedToken",
+    "OutboxMessage",
     "PlanVersion",
     "PlanningSettings",
     "SolveJob",

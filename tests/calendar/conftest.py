@@ -22,6 +22,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP as SMTPServer
 from aiosmtpd.smtp import Envelope, Session
+from pydantic import SecretStr
 from sqlalchemy import Engine
 from sqlmodel import Session as DbSession
 from sqlmodel import select
@@ -45,14 +46,15 @@ BASE_URL = "https://iw.example.org"
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return Settings(
-        database_url=database_url,
-        mail_from=MAIL_FROM,
-        rsvp_secret=RSVP_SECRET,
-        public_base_url=BASE_URL,
-        online_meeting_url="https://meet.example.org/northbrook-send",
-        outbox_retry_base_s=60,
+def settings(settings: Settings) -> Settings:
+    return settings.model_copy(
+        update={
+            "mail_from": MAIL_FROM,
+            "rsvp_secret": SecretStr(RSVP_SECRET),
+            "public_base_url": BASE_URL,
+            "online_meeting_url": "https://meet.example.org/northbrook-send",
+            "outbox_retry_base_s": 60,
+        }
     )
 
 
@@ -321,34 +323,3 @@ def smtp_settings(settings: Settings, smtp_server: tuple[Mailbox, int]) -> Setti
 
 def utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
-
-
-# --- TEMPORARY until migration 0004 and the app registration land -----------------------------
-from fastapi import APIRouter, FastAPI  # noqa: E402
-
-from api.database import make_engine  # noqa: E402
-from models.calendar_state import CalendarAttendance, CalendarItem  # noqa: E402
-from models.feed_token import FeedToken  # noqa: E402
-
-
-@pytest.fixture(scope="session")
-def database_url(database_url: str) -> str:
-    engine = make_engine(database_url)
-    tables = [t.__table__ for t in (CalendarItem, CalendarAttendance, OutboxMessage, FeedToken)]
-    from sqlmodel import SQLModel
-
-    SQLModel.metadata.create_all(engine, tables=tables)  # type: ignore[arg-type]
-    engine.dispose()
-    return database_url
-
-
-@pytest.fixture
-def app(app: FastAPI) -> FastAPI:
-    from api.routers import feeds, outbox, replies
-
-    if not any(getattr(r, "path", "").startswith("/api/v1/feeds/") for r in app.routes):
-        api = APIRouter(prefix="/api/v1")
-        for router in (outbox.router, feeds.router, replies.router):
-            api.include_router(router)
-        app.include_router(api)
-    return app

@@ -97,6 +97,7 @@ def test_a_token_is_shown_once_with_its_webcal_and_https_urls(
 )
 def test_each_feed_shows_only_its_own_items(
     client: TestClient,
+    anonymous: TestClient,
     published: Week,
     icaljs: Path,
     kind: str,
@@ -108,7 +109,7 @@ def test_each_feed_shows_only_its_own_items(
         subject_id = published.civic_centre
     elif subject is not None:
         subject_id = published.person(subject)
-    response = client.get(feed_path(new_feed(client, published, kind, subject_id)))
+    response = anonymous.get(feed_path(new_feed(client, published, kind, subject_id)))
 
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/calendar")
@@ -204,14 +205,16 @@ def test_a_feed_drops_a_cancelled_item_and_an_item_the_person_left(
     assert summaries(client.get(dai_path).content) == ["Early years strategy meeting"]
 
 
-def test_a_revoked_token_answers_404_at_once(client: TestClient, published: Week) -> None:
+def test_a_revoked_token_answers_404_at_once(
+    client: TestClient, anonymous: TestClient, published: Week
+) -> None:
     created = new_feed(client, published, "week", None)
     path = feed_path(created)
-    assert client.get(path).status_code == 200  # now cached
+    assert anonymous.get(path).status_code == 200  # now cached, and no API token needed
 
     revoked = client.delete(f"{tokens_url(published)}/{created['id']}")
     assert revoked.status_code == 204
-    gone = client.get(path)
+    gone = anonymous.get(path)
     assert gone.status_code == 404
     assert gone.headers["content-type"] == "application/problem+json"
     assert client.get(tokens_url(published)).json()["total"] == 0
@@ -244,3 +247,8 @@ def test_only_an_inspector_has_an_inspector_feed(client: TestClient, published: 
         tokens_url(published), json={"kind": "inspector", "subject_id": published.person("dai")}
     )
     assert response.status_code == 422 and "not an inspector" in response.text
+
+
+def test_managing_feed_tokens_needs_an_api_token(anonymous: TestClient, published: Week) -> None:
+    assert anonymous.post(tokens_url(published), json={"kind": "week"}).status_code == 401
+    assert anonymous.get(tokens_url(published)).status_code == 401

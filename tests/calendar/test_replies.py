@@ -182,18 +182,18 @@ def test_someone_never_invited_cannot_answer(
 
 
 def test_a_signed_link_opens_a_page_and_its_button_records_the_answer(
-    client: TestClient, engine: Engine, published: Week
+    client: TestClient, anonymous: TestClient, engine: Engine, published: Week
 ) -> None:
     links = links_in(engine, published, "dai", "Early years")
     assert set(links) == {"Accept", "Maybe", "Decline"}
     decline = urlsplit(links["Decline"])
     path = f"{decline.path}?{decline.query}"
 
-    page = client.get(path)
+    page = anonymous.get(path)  # the link works without an API token
     assert page.status_code == 200 and "<form method=post" in page.text
     assert attendance(engine, published, "dai", "meeting:2").partstat == "NEEDS-ACTION"
 
-    answered = client.post(path)
+    answered = anonymous.post(path)
     assert answered.status_code == 200 and "declined" in answered.text
     row = attendance(engine, published, "dai", "meeting:2")
     assert row.partstat == "DECLINED" and row.needs_replan  # Dai is required there
@@ -203,7 +203,7 @@ def test_a_signed_link_opens_a_page_and_its_button_records_the_answer(
 
 @pytest.mark.parametrize("tamper", ["answer", "signature", "version", "attendee"])
 def test_a_tampered_link_is_refused(
-    client: TestClient, engine: Engine, published: Week, tamper: str
+    anonymous: TestClient, engine: Engine, published: Week, tamper: str
 ) -> None:
     accept = urlsplit(links_in(engine, published, "dai", "Early years")["Accept"])
     parts = accept.path.split("/")
@@ -219,7 +219,7 @@ def test_a_tampered_link_is_refused(
     path = "/".join(parts) + "?" + "&".join(f"{k}={v}" for k, v in query.items())
 
     for method in ("GET", "POST"):
-        response = client.request(method, path)
+        response = anonymous.request(method, path)
         assert response.status_code == 403, (method, response.text)
     assert attendance(engine, published, "dai", "meeting:2").partstat == "NEEDS-ACTION"
 
