@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import smtplib
+import time
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from api.app import create_app
 from api.outbox import claim, deliver_pending, open_smtp, recover_stuck
 from api.settings import Settings
 from models.outbox import OutboxStatus
@@ -220,3 +223,30 @@ def test_an_unreachable_server_is_retried_not_lost(
     counts = deliver_pending(engine, nowhere)
     assert counts.retrying == 2
     assert {m.status for m in outbox(engine)} == {OutboxStatus.PENDING}
+
+
+def test_the_app_sends_in_the_background_only_when_smtp_is_configured(
+    engine: Engine,
+    week: Week,
+    settings: Settings,
+    smtp_settings: Settings,
+    smtp_server: tuple[Mailbox, int],
+) -> None:
+    mailbox, _ = smtp_server
+    quiet = create_app(settings)
+    quiet.state.engine = engine
+    with TestClient(quiet):
+        assert quiet.state.outbox_sender is None
+
+    sending = create_app(smtp_settings.model_copy(update={"outbox_poll_s": 0.05}))
+    sending.state.engine = engine
+    with TestClient(sending):
+        assert sending.state.outbox_sender is not None
+        publish(engine, week, plan_items(week), smtp_settings)
+        expected = len(outbox(engine))
+        deadline = time.monotonic() + 30
+        while len(mailbox.received) < expected and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert sending.state.outbox_sender is None  # stopped with the app
+    assert len(mailbox.received) == expected
+    assert {m.status for m in outbox(engine)} == {OutboxStatus.SENT}

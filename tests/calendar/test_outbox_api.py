@@ -5,11 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import icalendar
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
+from typer.testing import CliRunner
 
+from api.cli import app as cli_app
 from api.outbox import export_invites
-from api.settings import Settings
+from api.settings import Settings, get_settings
 from models.outbox import OutboxStatus
 from tests.calendar.conftest import Week, outbox, plan_items, publish
 from tests.scheduler.test_ical import read_with_icaljs
@@ -85,3 +88,26 @@ def test_export_writes_one_ics_file_per_message(
     for path, row in zip(written, rows, strict=True):
         assert path.read_bytes() == row.ics.encode()
         assert icalendar.Calendar.from_ical(path.read_bytes())["METHOD"] == "REQUEST"
+
+
+def test_the_invites_export_command_writes_the_files(
+    engine: Engine,
+    week: Week,
+    settings: Settings,
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    publish(engine, week, plan_items(week), settings)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    get_settings.cache_clear()
+    try:
+        done = CliRunner().invoke(
+            cli_app, ["invites", "export", str(tmp_path), "--inspection", str(week.inspection_id)]
+        )
+    finally:
+        get_settings.cache_clear()
+    assert done.exit_code == 0, done.output
+    count = len(outbox(engine))
+    assert f"wrote {count} invitation file(s)" in done.output
+    assert len(list(tmp_path.glob("*.ics"))) == count
