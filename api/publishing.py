@@ -218,8 +218,15 @@ def _by_id(session: Session, model: Any, ids: set[int], area_id: int) -> dict[in
 
 
 def _place_text(place: Venue | Setting) -> str:
-    parts = [place.name, place.address, place.postcode]
-    return ", ".join(part.strip() for part in parts if part and part.strip())
+    """Name, address and postcode, without repeating what the address already says."""
+    parts: list[str] = []
+    for part in (place.name, place.address, place.postcode):
+        text = (part or "").strip()
+        if not text or any(text.lower() in known.lower() for known in parts):
+            continue
+        parts = [known for known in parts if known.lower() not in text.lower()]
+        parts.append(text)
+    return ", ".join(parts)
 
 
 def _place_geo(place: Venue | Setting) -> tuple[float, float] | None:

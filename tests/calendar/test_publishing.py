@@ -16,6 +16,7 @@ from api.problems import Unprocessable
 from api.publishing import publish_week, week_events
 from api.settings import Settings
 from models.inspection import Inspection
+from models.venue import Venue
 from scheduler.plan import AttendeeRole, ItemAttendee, PlanItem
 from tests.calendar.conftest import (
     NOTICE,
@@ -371,3 +372,17 @@ def test_a_publish_that_is_rolled_back_leaves_no_messages(
         session.rollback()
     assert outbox(engine) == []
     assert publish(engine, week, plan_items(week), settings).requests == summary.requests
+
+
+def test_a_location_does_not_repeat_a_venue_name_its_address_already_gives(
+    engine: Engine, week: Week, settings: Settings
+) -> None:
+    with Session(engine) as session:
+        library = session.get(Venue, week.library)
+        assert library is not None
+        library.address = "Central Library, Market Square, Northbrook"
+        session.commit()
+    publish(engine, week, plan_items(week), settings)
+    message = next(m for m in outbox(engine) if "Early years" in m.subject)
+    location = str(the_vevent(message.ics)["LOCATION"])
+    assert location == "Central Library, Market Square, Northbrook, NB1 2AA"
