@@ -504,6 +504,11 @@ def publish_week(
     if duplicates:
         raise Unprocessable(f"the plan holds the same item twice: {duplicates}")
 
+    # Two publishes of one inspection take turns (PostgreSQL row lock; SQLite writes serialise
+    # anyway), so the second sees what the first sent instead of sending it again.
+    session.exec(
+        select(Inspection.id).where(Inspection.id == inspection.id).with_for_update()
+    ).first()
     directory = _Directory(session, inspection, items)
     organizer = _organizer(inspection, directory)
     sender = _sender(settings, organizer)

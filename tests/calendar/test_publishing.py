@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 import vobject
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
 from api.problems import Unprocessable
@@ -386,3 +388,30 @@ def test_a_location_does_not_repeat_a_venue_name_its_address_already_gives(
     message = next(m for m in outbox(engine) if "Early years" in m.subject)
     location = str(the_vevent(message.ics)["LOCATION"])
     assert location == "Central Library, Market Square, Northbrook, NB1 2AA"
+
+
+def test_two_publishes_at_once_never_queue_a_message_twice(
+    engine: Engine, week: Week, settings: Settings
+) -> None:
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def publish_now() -> None:
+        barrier.wait()
+        try:
+            publish(engine, week, plan_items(week), settings)
+            outcomes.append("published")
+        except (IntegrityError, OperationalError):  # the loser may be refused; never doubled
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=publish_now) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+
+    assert "published" in outcomes, outcomes
+    messages = outbox(engine)
+    expected = sum(len(item.attendees) for item in plan_items(week))
+    assert len(messages) == expected
+    assert len({(m.uid, m.recipient) for m in messages}) == expected
