@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 SmtpFactory = Callable[[Settings], smtplib.SMTP]
 
 _MAX_BACKOFF = timedelta(hours=6)
+_BATCH = 100
 
 
 @dataclass
@@ -317,11 +318,14 @@ class OutboxSender:
 
     def _run(self) -> None:
         while not self._stop.is_set():
+            busy = False
             try:
-                deliver_pending(self.engine, self.settings)
+                counts = deliver_pending(self.engine, self.settings, limit=_BATCH)
+                busy = counts.sent + counts.retrying + counts.failed >= _BATCH
             except Exception:  # keep sending later; a broken round must not end the thread
                 log.exception("outbox delivery round failed")
-            self._stop.wait(self.settings.outbox_poll_s)
+            if not busy:  # a full batch means more are waiting: go on at once
+                self._stop.wait(self.settings.outbox_poll_s)
 
 
 def start_outbox_sender(app: FastAPI) -> None:
