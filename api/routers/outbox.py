@@ -125,4 +125,3 @@ def resend_outbox_message(
     resend(message, now=utc_now())
     commit(session)
     return _public(message)
-
