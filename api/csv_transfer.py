@@ -12,8 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel
-from sqlmodel import Session, func, select
+from sqlmodel import Session, SQLModel, func, select
 
 from api import crud
 from api.crud import Resource
@@ -172,7 +171,7 @@ def import_rows(
                 select(model).where(model.local_area_id == area.id, match)
             ).first()
         try:
-            schema: type[BaseModel] = resource.update if existing else resource.create
+            schema: type[SQLModel] = resource.update if existing else resource.create
             payload = crud.validated(schema, values)
             written = crud.values_for_write(session, resource, area, payload, existing, {})
         except ProblemError as error:

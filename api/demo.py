@@ -130,6 +130,12 @@ MEETINGS: tuple[tuple[str, str, int], ...] = (
 )
 
 
+def _id(row: Any) -> int:
+    """The id of a flushed row (set by the database on flush)."""
+    assert row.id is not None
+    return int(row.id)
+
+
 def _jitter(rng: random.Random, spread: float = 0.08) -> tuple[float, float]:
     return (
         round(CENTRE[0] + rng.uniform(-spread, spread), 5),
@@ -326,9 +332,9 @@ def _inspection(
         notification_at=notified,
         onsite_start=window.onsite_start,
         days=[{"day": d.day.isoformat(), "role": d.role.value} for d in window.days],
-        inspector_ids=[p.id for p in inspectors],
-        lead_inspector_id=inspectors[0].id,
-        link_officer_id=link_officer.id,
+        inspector_ids=[_id(p) for p in inspectors],
+        lead_inspector_id=_id(inspectors[0]),
+        link_officer_id=_id(link_officer),
         working_hours=WorkingHours().model_dump(mode="json"),
     )
     session.add(inspection)
@@ -340,7 +346,7 @@ def _inspection(
             VisitCandidate(
                 local_area_id=area_id,
                 inspection_id=inspection.id,
-                setting_id=setting.id,
+                setting_id=_id(setting),
                 must_visit=setting.setting_type == SettingType.SPECIAL and rng.random() < 0.5,
                 gather=list(DEFAULT_GATHER),
             )
@@ -425,14 +431,14 @@ def _meetings(
                 theme=theme,
                 kind=kind,
                 duration_minutes=minutes,
-                required_attendee_ids=[p.id for p in attendees]
-                + ([link_officer.id] if theme == "keeping_in_touch" else []),
+                required_attendee_ids=[_id(p) for p in attendees]
+                + ([_id(link_officer)] if theme == "keeping_in_touch" else []),
                 inspector_rule=rule,
-                named_inspector_ids=[inspectors[0].id] if rule == InspectorRule.NAMED else [],
+                named_inspector_ids=[_id(inspectors[0])] if rule == InspectorRule.NAMED else [],
                 online=venue_id is None,
                 fixed_start=start,
                 fixed_venue_id=venue_id,
-                note_taker_id=link_officer.id if theme == "introduction" else None,
+                note_taker_id=_id(link_officer) if theme == "introduction" else None,
             )
         )
     for title, theme, minutes in MEETINGS:
@@ -446,11 +452,11 @@ def _meetings(
                 title=title,
                 theme=theme,
                 duration_minutes=minutes,
-                required_attendee_ids=[p.id for p in experts[:2]],
-                optional_attendee_ids=[p.id for p in experts[2:4] + practitioners],
+                required_attendee_ids=[_id(p) for p in experts[:2]],
+                optional_attendee_ids=[_id(p) for p in experts[2:4] + practitioners],
                 parent_reps_wanted=rng.choice((1, 2)),
                 inspector_rule=InspectorRule.NAMED if health else InspectorRule.ANY,
-                named_inspector_ids=[inspectors[1].id] if health else [],
+                named_inspector_ids=[_id(inspectors[1])] if health else [],
                 note_taker_id=rng.choice(staff[6:20]).id,
             )
         )

@@ -18,7 +18,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
 
 from sqlalchemy import Engine, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.plan_versions import save_version
 from api.planning import Planner, jsonable
@@ -40,10 +40,10 @@ def fail_stale_jobs(engine: Engine) -> int:
     with Session(engine) as session:
         stale = session.exec(
             select(SolveJob).where(
-                SolveJob.status.in_([JobStatus.QUEUED, JobStatus.RUNNING]),  # type: ignore[attr-defined]
+                col(SolveJob.status).in_([JobStatus.QUEUED, JobStatus.RUNNING]),
                 or_(
-                    SolveJob.heartbeat_at < cutoff,  # type: ignore[operator]
-                    SolveJob.heartbeat_at.is_(None) & (SolveJob.created_at < cutoff),  # type: ignore[union-attr]
+                    col(SolveJob.heartbeat_at) < cutoff,
+                    col(SolveJob.heartbeat_at).is_(None) & (col(SolveJob.created_at) < cutoff),
                 ),
             )
         ).all()

@@ -135,17 +135,18 @@ def check_targets(
 def dependents(session: Session, row: Any) -> list[str]:
     """Rows that still refer to ``row``, described for a person to act on."""
     found: list[str] = []
+    target: Any = row  # not narrowed by the isinstance below: rows are SQLModel tables
     for ref in REFERENCES:
-        if ref.target is not type(row):
+        if not isinstance(row, ref.target):
             continue
         source: Any = ref.source
         if ref.many:
             candidates: Iterable[Any] = session.exec(
-                select(source).where(source.local_area_id == row.local_area_id)
+                select(source).where(source.local_area_id == target.local_area_id)
             ).all()
-            hits = [c for c in candidates if row.id in (getattr(c, ref.field) or [])]
+            hits = [c for c in candidates if target.id in (getattr(c, ref.field) or [])]
         else:
-            hits = list(session.exec(select(source).where(getattr(source, ref.field) == row.id)))
+            hits = list(session.exec(select(source).where(getattr(source, ref.field) == target.id)))
         found.extend(f"{describe(hit)} via {ref.field}" for hit in hits)
     return found
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.planning import PlacementEdit, grouped_items, jsonable
 from api.problems import Unprocessable
@@ -55,7 +55,7 @@ def _default_base(session: Session, inspection: Inspection) -> tuple[str, Coordi
     venue = session.exec(
         select(Venue)
         .where(Venue.local_area_id == inspection.local_area_id, Venue.latitude.is_not(None))  # type: ignore[union-attr]
-        .order_by(Venue.id)
+        .order_by(col(Venue.id))
     ).first()
     if venue is None or venue.latitude is None or venue.longitude is None:
         return "office", None
@@ -140,7 +140,7 @@ class RotaPlanner:
             select(VisitCandidate, Setting)
             .join(Setting, Setting.id == VisitCandidate.setting_id)  # type: ignore[arg-type]
             .where(VisitCandidate.inspection_id == inspection.id)
-            .order_by(VisitCandidate.id)
+            .order_by(col(VisitCandidate.id))
         ).all()
         visit_minutes = dict(rota.problem.DEFAULT_VISIT_MINUTES) | {
             k.value: v for k, v in settings.visit_minutes.items()

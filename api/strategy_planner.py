@@ -7,7 +7,7 @@ from dataclasses import fields, replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.planning import PlacementEdit, grouped_items
 from api.problems import Unprocessable
@@ -163,10 +163,10 @@ class StrategyPlanner:
         meetings = session.exec(
             select(MeetingRequest)
             .where(MeetingRequest.inspection_id == inspection.id)
-            .order_by(MeetingRequest.id)
+            .order_by(col(MeetingRequest.id))
         ).all()
         venues = session.exec(
-            select(Venue).where(Venue.local_area_id == area_id).order_by(Venue.id)
+            select(Venue).where(Venue.local_area_id == area_id).order_by(col(Venue.id))
         ).all()
         previous = StrategyPlan.from_dict(dict(base)) if base else None
         return StrategyProblem(

@@ -24,7 +24,7 @@ class LocalAreaBase(SQLModel):
 
 
 class LocalArea(LocalAreaBase, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None only until the first flush
     code: str = Field(unique=True, index=True)
     version: int = Field(default=1)
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)

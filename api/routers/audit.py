@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from pydantic import AwareDatetime
@@ -27,7 +27,7 @@ def list_audit(
     since: AwareDatetime | None = None,
     until: AwareDatetime | None = None,
 ) -> AuditPage:
-    conditions = [AuditEntry.local_area_id == area.id]
+    conditions: list[Any] = [AuditEntry.local_area_id == area.id]
     if action:
         conditions.append(AuditEntry.action == action)
     if resource:

@@ -52,7 +52,9 @@ def _check_inspectors(session: Session, area_id: int, values: dict[str, Any]) ->
     people = session.exec(
         select(Person).where(Person.id.in_(ids), Person.local_area_id == area_id)  # type: ignore[union-attr]
     ).all()
-    not_inspectors = sorted(p.id for p in people if p.kind != PersonKind.INSPECTOR)
+    not_inspectors = sorted(
+        p.id for p in people if p.kind != PersonKind.INSPECTOR and p.id is not None
+    )
     if not_inspectors:
         raise Unprocessable.field(
             "inspector_ids", f"people {not_inspectors} are not of kind 'inspector'"

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import col, select
 
 from api import crud
 from api.auth import Forbidden
@@ -80,7 +80,9 @@ def list_local_areas(
     if q:
         stmt = stmt.where(func.lower(LocalArea.name).contains(q.lower(), autoescape=True))
     total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
-    rows = session.exec(stmt.order_by(LocalArea.id).offset(page.offset).limit(page.limit)).all()
+    rows = session.exec(
+        stmt.order_by(col(LocalArea.id)).offset(page.offset).limit(page.limit)
+    ).all()
     items = [LocalAreaPublic.model_validate(r) for r in rows]
     return LocalAreaPage(items=items, total=total, limit=page.limit, offset=page.offset)
 

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Header, Path, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.crud import commit
 from api.deps import AreaDep, InspectionDep, PageDep, SessionDep, SettingsDep
@@ -195,7 +195,7 @@ def plan_router(planner: Planner) -> APIRouter:
         rows = session.exec(
             select(PlanVersion)
             .where(*where)
-            .order_by(PlanVersion.number)
+            .order_by(col(PlanVersion.number))
             .offset(page.offset)
             .limit(page.limit)
         ).all()

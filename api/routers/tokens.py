@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, status
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import col, select
 
 from api.auth import issue_token
 from api.crud import commit
@@ -35,7 +35,7 @@ def list_tokens(area: AreaDep, session: SessionDep, page: PageDep) -> ApiTokenPa
     where = ApiToken.local_area_id == area.id
     total = session.exec(select(func.count()).select_from(ApiToken).where(where)).one()
     rows = session.exec(
-        select(ApiToken).where(where).order_by(ApiToken.id).offset(page.offset).limit(page.limit)
+        select(ApiToken).where(where).order_by(col(ApiToken.id)).offset(page.offset).limit(page.limit)
     ).all()
     items = [ApiTokenPublic.model_validate(r, from_attributes=True) for r in rows]
     return ApiTokenPage(items=items, total=total, limit=page.limit, offset=page.offset)

@@ -8,7 +8,7 @@ included (the time limit applies to the search alone). ``recomputed_objective`` 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from scheduler.rota.analysis import analyse
@@ -43,7 +43,7 @@ def _row(name: str, solver: str, problem: RotaProblem, plan: RotaPlan) -> dict[s
     }
 
 
-def bench_rows(instances: list[str], time_limit_s: float) -> Iterator[dict[str, Any]]:
+def bench_rows(instances: Iterable[str], time_limit_s: float) -> Iterator[dict[str, Any]]:
     for name in instances:
         problem = make_instance(name)
         baseline = greedy(problem)
