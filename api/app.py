@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api import audit_log, openapi_doc, problems
 from api.database import make_engine
@@ -71,17 +72,26 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.job_runner.shutdown()
 
 
-def _limit_body_size(app: FastAPI, limit: int) -> None:
-    @app.middleware("http")
-    async def refuse_large_bodies(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > limit:
-            return problems.problem_response(
-                request, 413, "Content too large", f"the body is larger than {limit} bytes"
-            )
-        return await call_next(request)
+class BodyLimit:
+    """Refuse a declared body over the limit with 413 before reading it (plain ASGI)."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            for name, value in scope["headers"]:
+                if name == b"content-length" and value.isdigit() and int(value) > self.limit:
+                    response = problems.problem_response(
+                        Request(scope),
+                        413,
+                        "Content too large",
+                        f"the body is larger than {self.limit} bytes",
+                    )
+                    await response(scope, receive, send)
+                    return
+        await self.app(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -102,8 +112,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.job_runner = JobRunner(app.state.engine, PLANNERS)
     problems.install(app)
     openapi_doc.install(app)
-    audit_log.install(app)
-    _limit_body_size(app, settings.max_request_bytes)
+    app.add_middleware(audit_log.AuditMiddleware)
+    app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from typing import Any
 
-from fastapi import FastAPI, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from models.audit import AuditEntry
 
@@ -50,36 +51,61 @@ def describe(method: str, path: str) -> tuple[int | None, str, str, str | None]:
     return area_id, action, resource, ids[-1] if ids else None
 
 
-def install(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def audit(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        if request.method in WRITE_METHODS and response.status_code < 400:
-            principal = getattr(request.state, "principal", None)
-            if principal is not None:
-                await run_in_threadpool(_record, request, response, principal.name)
-        return response
+class AuditMiddleware:
+    """Plain ASGI (not BaseHTTPMiddleware, which costs every request a task and two queues):
+    watches the response status and writes the audit line after a successful write."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in WRITE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        seen: dict[str, Any] = {}
+
+        async def watch(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                seen["status"] = message["status"]
+                for name, value in message.get("headers", []):
+                    if name.lower() == b"location":
+                        seen["location"] = value.decode("latin-1")
+            await send(message)
+
+        await self.app(scope, receive, watch)
+        principal = scope.get("state", {}).get("principal")
+        status = seen.get("status", 500)
+        if principal is not None and status < 400:
+            await run_in_threadpool(
+                _record,
+                scope["app"].state.engine,
+                scope["method"],
+                scope["path"],
+                status,
+                seen.get("location"),
+                principal.name,
+            )
 
 
-def _record(request: Request, response: Response, actor: str) -> None:
-    area_id, action, resource, resource_id = describe(request.method, request.url.path)
-    if resource_id is None and response.headers.get("location"):
-        resource_id = response.headers["location"].rstrip("/").rsplit("/", 1)[-1]
+def _record(
+    engine: Engine, method: str, path: str, status: int, location: str | None, actor: str
+) -> None:
+    area_id, action, resource, resource_id = describe(method, path)
+    if resource_id is None and location:
+        resource_id = location.rstrip("/").rsplit("/", 1)[-1]
     entry = AuditEntry(
         local_area_id=area_id,
         actor=actor,
         action=action,
         resource=resource,
         resource_id=resource_id,
-        method=request.method,
-        path=request.url.path,
-        status=response.status_code,
+        method=method,
+        path=path,
+        status=status,
     )
     try:
-        with Session(request.app.state.engine) as session:
+        with Session(engine) as session:
             session.add(entry)
             session.commit()
     except SQLAlchemyError:  # the change itself is saved; losing its audit line is logged
-        log.exception("could not write the audit entry for %s %s", request.method, request.url)
+        log.exception("could not write the audit entry for %s %s", method, path)
