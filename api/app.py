@@ -35,6 +35,7 @@ from api.routers import (
     venues,
     visit_candidates,
 )
+from api.routing import include_flat
 from api.settings import Settings, get_settings
 
 API_PREFIX = "/api/v1"
@@ -56,6 +57,14 @@ RESOURCE_ROUTERS = (
     feeds,
     replies,
 )
+
+
+health_router = APIRouter()
+
+
+@health_router.get("/health", tags=["health"], name="health")
+def health() -> dict[str, str]:
+    return {"status": "ok"}
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -122,15 +131,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["*"],
             expose_headers=["ETag", "Location"],
         )
-    api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(authorize)])
-
-    @api.get("/health", tags=["health"], name="health")
-    def health() -> dict[str, str]:
-        return {"status": "ok"}
-
-    for module in RESOURCE_ROUTERS:
-        api.include_router(module.router)
-    for planner in PLANNERS.values():
-        api.include_router(plans.plan_router(planner))
-    app.include_router(api)
+    routers = [health_router, *(m.router for m in RESOURCE_ROUTERS)]
+    routers += [plans.plan_router(planner) for planner in PLANNERS.values()]
+    for router in routers:
+        include_flat(app.router, router, prefix=API_PREFIX, dependencies=[Depends(authorize)])
     return app

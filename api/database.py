@@ -18,7 +18,14 @@ ROOT = Path(__file__).resolve().parent.parent
 def make_engine(url: str) -> Engine:
     """Create an engine; SQLite gets foreign keys on and a busy timeout for several writers."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        # A pool as large as the threadpool (40): a new SQLite connection re-reads the schema
+        # on its first statement, so connections are kept rather than opened per request.
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            pool_size=40,
+            max_overflow=10,
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection: Any, _record: Any) -> None:
@@ -28,7 +35,7 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=20)
 
 
 def alembic_config(url: str) -> Config:

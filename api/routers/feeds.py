@@ -12,19 +12,23 @@ import secrets
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from threading import Lock
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Request, Response, status
-from sqlalchemy import func
+from sqlalchemy import Engine, Select, bindparam, case, func
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
+from starlette.concurrency import run_in_threadpool
 
 from api.crud import commit
 from api.deps import AreaDep, InspectionDep, PageDep, SessionDep, SettingsDep
 from api.problems import NotFound, Problem, Unprocessable
 from api.publishing import event_of
+from api.routing import include_flat
+from api.settings import Settings
 from models.calendar_state import CalendarAttendance, CalendarItem
 from models.feed_token import (
     FeedKind,
@@ -197,32 +201,50 @@ def _cache(request: Request) -> FeedCache:
     return cache
 
 
-def _calendar_state(session: Session, token: FeedToken) -> tuple[Any, ...]:
-    """Everything a feed's bytes depend on, cheap to read: counts and latest changes."""
-    items = session.exec(
-        select(func.count(), func.max(CalendarItem.updated_at)).where(
-            CalendarItem.inspection_id == token.inspection_id
+def _state_query() -> Select[Any]:
+    """The token and everything its feed's bytes depend on, in one round trip.
+
+    Counts and latest changes of the inspection's calendar rows (a deletion changes a
+    count), and the versions of the inspection and of the feed's subject (names are in the
+    feed). Built once: executing it again reuses the compiled statement.
+    """
+    same_inspection = col(CalendarItem.inspection_id) == col(FeedToken.inspection_id)
+    attendance_of_item = col(CalendarItem.id) == col(CalendarAttendance.calendar_item_id)
+
+    def attendances(column: Any) -> Any:
+        return (
+            select(column)
+            .select_from(CalendarAttendance)
+            .join(CalendarItem, attendance_of_item)
+            .where(same_inspection)
+            .scalar_subquery()
         )
-    ).one()
-    attendances = session.exec(
-        select(func.count(), func.max(CalendarAttendance.updated_at))
-        .join(CalendarItem, col(CalendarItem.id) == CalendarAttendance.calendar_item_id)
-        .where(CalendarItem.inspection_id == token.inspection_id)
-    ).one()
-    inspection = session.get(Inspection, token.inspection_id)
-    subject_version = None
-    if token.kind in (FeedKind.PERSON, FeedKind.INSPECTOR):
-        person = session.get(Person, token.subject_id)
-        subject_version = person.version if person else None
-    elif token.kind == FeedKind.VENUE:
-        venue = session.get(Venue, token.subject_id)
-        subject_version = venue.version if venue else None
-    return (
-        tuple(items),
-        tuple(attendances),
-        inspection.version if inspection else None,
-        subject_version,
-    )
+
+    def scalar(column: Any, *where: Any) -> Any:
+        return select(column).where(*where).scalar_subquery()
+
+    return core_select(
+        col(FeedToken.id),
+        col(FeedToken.revoked_at),
+        scalar(func.count(col(CalendarItem.id)), same_inspection),
+        scalar(func.max(col(CalendarItem.updated_at)), same_inspection),
+        attendances(func.count(col(CalendarAttendance.id))),
+        attendances(func.max(col(CalendarAttendance.updated_at))),
+        scalar(col(Inspection.version), col(Inspection.id) == col(FeedToken.inspection_id)),
+        case(
+            (
+                col(FeedToken.kind).in_([FeedKind.PERSON, FeedKind.INSPECTOR]),
+                scalar(col(Person.version), col(Person.id) == col(FeedToken.subject_id)),
+            ),
+            (
+                col(FeedToken.kind) == FeedKind.VENUE,
+                scalar(col(Venue.version), col(Venue.id) == col(FeedToken.subject_id)),
+            ),
+        ),
+    ).where(col(FeedToken.token_hash) == bindparam("token_hash"))
+
+
+FEED_STATE = _state_query()
 
 
 def _person_events(session: Session, inspection_id: int, person_id: int) -> list[CalendarEvent]:
@@ -307,28 +329,23 @@ def _not_modified(
         404: {"model": Problem, "description": "Unknown or revoked token"},
     },
 )
-def get_feed(
+async def get_feed(
     token: Annotated[str, Path(min_length=16, max_length=100)],
     request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
     if_none_match: Annotated[str | None, Header()] = None,
     if_modified_since: Annotated[str | None, Header()] = None,
 ) -> Response:
-    row = session.exec(
-        select(FeedToken).where(FeedToken.token_hash == hash_feed_token(token))
-    ).first()
-    if row is None or row.revoked_at is not None:
-        raise NotFound("this feed does not exist or was revoked")
-    cache = _cache(request)
-    key = (row.token_hash, settings.feed_refresh, _calendar_state(session, row))
-    entry = cache.get(key)
+    """The hot path of the whole service: every subscriber polls it.
+
+    One thread hop and one query when the feed is unchanged; the body is built (and
+    cached) only after a change. Revocation is seen at once: the token is read every time.
+    """
+    settings: Settings = request.app.state.settings
+    entry = await run_in_threadpool(
+        _feed_entry, request.app.state.engine, _cache(request), token, settings.feed_refresh
+    )
     if entry is None:
-        name, events = feed_contents(session, row)
-        body = feed_calendar(name, events, settings.feed_refresh)
-        last_modified = feed_last_modified(events) or row.created_at
-        entry = (body, feed_etag(body), last_modified)
-        cache.put(key, entry)
+        raise NotFound("this feed does not exist or was revoked")
     body, etag, last_modified = entry
     headers = {
         "ETag": etag,
@@ -341,7 +358,29 @@ def get_feed(
     return Response(content=body, media_type=CALENDAR, headers=headers)
 
 
+def _feed_entry(
+    engine: Engine, cache: FeedCache, token: str, refresh: timedelta
+) -> tuple[bytes, str, datetime] | None:
+    """The feed's body, ETag and Last-Modified; None for an unknown or revoked token."""
+    token_hash = hash_feed_token(token)
+    with engine.connect() as connection:
+        state = connection.execute(FEED_STATE, {"token_hash": token_hash}).first()
+    if state is None or state.revoked_at is not None:
+        return None
+    key = (token_hash, refresh, tuple(state)[2:])
+    entry = cache.get(key)
+    if entry is None:
+        with Session(engine) as session:
+            row = session.get_one(FeedToken, state.id)
+            name, events = feed_contents(session, row)
+        body = feed_calendar(name, events, refresh)
+        last_modified = feed_last_modified(events) or row.created_at
+        entry = (body, feed_etag(body), last_modified)
+        cache.put(key, entry)
+    return entry
+
+
 # One router per module for the app: the area's routes and the public one (no token needed).
 router = APIRouter()
-router.include_router(tokens_router)
-router.include_router(public_router)
+include_flat(router, tokens_router)
+include_flat(router, public_router)

@@ -32,6 +32,7 @@ from api.routers import (
     team_roles,
 )
 from api.routers.data_sets import FreshnessDays
+from api.routing import include_flat
 
 TEMPLATES = Environment(
     loader=PackageLoader("api", "templates"), autoescape=select_autoescape(["html"])
@@ -50,7 +51,7 @@ for module in (
     meeting_records,
     coproduction,
 ):
-    router.include_router(module.router)
+    include_flat(router, module.router)
 
 INSPECTION_PATH = "/areas/{area_id}/inspections/{inspection_id}"
 

@@ -19,6 +19,7 @@ from api.crud import commit
 from api.deps import InspectionDep, SessionDep, SettingsDep
 from api.problems import Conflict, NotFound, Problem, ProblemError, Unprocessable
 from api.publishing import LINK_ANSWERS, record_answer, rsvp_signature_valid
+from api.routing import include_flat
 from models.calendar_state import (
     AttendanceAnswer,
     CalendarAttendance,
@@ -248,5 +249,5 @@ def record_linked_answer(
 
 # One router per module for the app: the area's routes and the public one (no token needed).
 router = APIRouter()
-router.include_router(inspection_router)
-router.include_router(public_router)
+include_flat(router, inspection_router)
+include_flat(router, public_router)

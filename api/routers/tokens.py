@@ -35,7 +35,11 @@ def list_tokens(area: AreaDep, session: SessionDep, page: PageDep) -> ApiTokenPa
     where = ApiToken.local_area_id == area.id
     total = session.exec(select(func.count()).select_from(ApiToken).where(where)).one()
     rows = session.exec(
-        select(ApiToken).where(where).order_by(col(ApiToken.id)).offset(page.offset).limit(page.limit)
+        select(ApiToken)
+        .where(where)
+        .order_by(col(ApiToken.id))
+        .offset(page.offset)
+        .limit(page.limit)
     ).all()
     items = [ApiTokenPublic.model_validate(r, from_attributes=True) for r in rows]
     return ApiTokenPage(items=items, total=total, limit=page.limit, offset=page.offset)
