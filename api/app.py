@@ -11,6 +11,7 @@ from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api import audit_log, openapi_doc, problems
+from api.auth import PrincipalCache
 from api.database import make_engine
 from api.deps import authorize
 from api.jobs import JobRunner, fail_stale_jobs
@@ -118,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
+    app.state.principals = PrincipalCache(settings.token_cache_s)
     app.state.job_runner = JobRunner(app.state.engine, PLANNERS)
     problems.install(app)
     openapi_doc.install(app)

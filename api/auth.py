@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 from dataclasses import dataclass
+from threading import Lock
 
 from fastapi import Request
 from sqlmodel import Session, select
@@ -72,14 +74,6 @@ def issue_token(session: Session, area_id: int, name: str, role: TokenRole) -> t
     return row, token
 
 
-def _bearer(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() != "bearer" or not value.strip():
-        return None
-    return value.strip()
-
-
 def identify(session: Session, token: str, operator_hash: str | None) -> Principal | None:
     digest = hash_token(token)
     if operator_hash and hmac.compare_digest(digest, operator_hash):
@@ -103,19 +97,52 @@ def is_open(path: str) -> bool:
     return any(path == p.rstrip("/") or path.startswith(p) for p in OPEN_PATHS)
 
 
-def authenticate(request: Request, session: Session, operator_hash: str | None) -> Principal | None:
-    """The caller of this request, or an error; None for the open routes."""
-    path = request.url.path
-    if is_open(path):
-        return None
-    token = _bearer(request)
-    if token is None:
+class PrincipalCache:
+    """Tokens checked in the last few seconds, so most requests skip the token query.
+
+    Only known tokens are kept (an unknown one is looked up every time); revoking through
+    this process forgets the token at once.
+    """
+
+    def __init__(self, ttl_s: float) -> None:
+        self._ttl_s = ttl_s
+        self._entries: dict[str, tuple[Principal, float]] = {}
+        self._lock = Lock()
+
+    def get(self, digest: str) -> Principal | None:
+        entry = self._entries.get(digest)
+        if entry is None or entry[1] < time.monotonic():
+            return None
+        return entry[0]
+
+    def put(self, digest: str, principal: Principal) -> None:
+        if self._ttl_s <= 0:
+            return
+        now = time.monotonic()
+        with self._lock:
+            if len(self._entries) > 10_000:  # a flood of distinct tokens: start again
+                self._entries = {d: e for d, e in self._entries.items() if e[1] >= now}
+            self._entries[digest] = (principal, now + self._ttl_s)
+
+    def forget(self, digest: str) -> None:
+        with self._lock:
+            self._entries.pop(digest, None)
+
+
+def bearer_token(request: Request) -> str:
+    """The request's bearer token, or 401."""
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
         raise Unauthorized("send an API token: Authorization: Bearer <token>")
-    principal = identify(session, token, operator_hash)
+    return value.strip()
+
+
+def admit(request: Request, principal: Principal | None) -> None:
+    """Let the caller through if its role allows the method and path; remember who it is."""
     if principal is None:
         raise Unauthorized("the token is unknown or revoked")
-    needed = required_role(request.method, path)
+    needed = required_role(request.method, request.url.path)
     if principal.role.rank < needed.rank:
         raise Forbidden(f"this needs the {needed.value} role; the token has {principal.role.value}")
     request.state.principal = principal
-    return principal

@@ -25,6 +25,12 @@ class Settings(BaseSettings):
         description="SHA-256 of the operator token that creates local areas "
         "(`inspection-week token operator` makes one)",
     )
+    token_cache_s: float = Field(
+        default=5.0,
+        ge=0,
+        description="Seconds a process trusts a token it has checked; a revocation is seen at "
+        "once by the process that made it and within this time by the others (0: check always)",
+    )
     public_base_url: str = Field(
         default="http://127.0.0.1:8000", description="Base of links in emails and feeds"
     )

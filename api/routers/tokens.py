@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, status
+from fastapi import APIRouter, Path, Request, status
 from sqlalchemy import func
 from sqlmodel import col, select
 
@@ -47,7 +47,7 @@ def list_tokens(area: AreaDep, session: SessionDep, page: PageDep) -> ApiTokenPa
 
 @router.delete("/{token_id}", response_model=ApiTokenPublic, name="revoke_token")
 def revoke_token(
-    area: AreaDep, session: SessionDep, token_id: Annotated[int, Path(ge=1)]
+    request: Request, area: AreaDep, session: SessionDep, token_id: Annotated[int, Path(ge=1)]
 ) -> ApiTokenPublic:
     row = session.get(ApiToken, token_id)
     if row is None or row.local_area_id != area.id:
@@ -56,4 +56,5 @@ def revoke_token(
         row.revoked_at = utc_now()
         session.add(row)
         commit(session)
+    request.app.state.principals.forget(row.token_hash)
     return ApiTokenPublic.model_validate(row, from_attributes=True)
