@@ -38,7 +38,7 @@ def list_actions(
     statement_id: int | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> ActionPage:
-    rows, total = crud.list_page(
+    items, total = crud.list_page(
         session,
         ACTION,
         area.id,
@@ -47,7 +47,6 @@ def list_actions(
         equals={"progress": progress, "owner_id": owner_id, "statement_id": statement_id},
         text=q,
     )
-    items = [ACTION.present(r) for r in rows]
     return ActionPage(items=items, total=total, limit=page.limit, offset=page.offset)
 
 

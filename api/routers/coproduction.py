@@ -36,7 +36,7 @@ def list_coproduction_entries(
     owner_id: int | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> CoproductionEntryPage:
-    rows, total = crud.list_page(
+    items, total = crud.list_page(
         session,
         COPRODUCTION_ENTRY,
         area.id,
@@ -45,7 +45,6 @@ def list_coproduction_entries(
         equals={"source": source, "owner_id": owner_id},
         text=q,
     )
-    items = [COPRODUCTION_ENTRY.present(r) for r in rows]
     return CoproductionEntryPage(items=items, total=total, limit=page.limit, offset=page.offset)
 
 

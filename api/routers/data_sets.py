@@ -52,7 +52,7 @@ def list_data_sets(
     category: Annotated[str | None, Query(max_length=100)] = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> DataSetPage:
-    rows, total = crud.list_page(
+    items, total = crud.list_page(
         session,
         DATA_SET,
         area.id,
@@ -61,7 +61,6 @@ def list_data_sets(
         equals={"status": status, "owner_id": owner_id, "category": category},
         text=q,
     )
-    items = [DATA_SET.present(r) for r in rows]
     return DataSetPage(items=items, total=total, limit=page.limit, offset=page.offset)
 
 

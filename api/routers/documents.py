@@ -45,7 +45,7 @@ def list_documents(
     public_domain: bool | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> DocumentPage:
-    rows, total = crud.list_page(
+    items, total = crud.list_page(
         session,
         DOCUMENT,
         area.id,
@@ -59,7 +59,6 @@ def list_documents(
         },
         text=q,
     )
-    items = [DOCUMENT.present(r) for r in rows]
     return DocumentPage(items=items, total=total, limit=page.limit, offset=page.offset)
 
 

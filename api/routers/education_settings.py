@@ -39,7 +39,7 @@ def list_settings(
         str | None, Query(max_length=200, description="Text in name, URN, postcode")
     ] = None,
 ) -> SettingPage:
-    rows, total = crud.list_page(
+    items, total = crud.list_page(
         session,
         SETTING,
         area.id,
@@ -48,7 +48,6 @@ def list_settings(
         equals={"setting_type": setting_type},
         text=q,
     )
-    items = [SETTING.present(r) for r in rows]
     return SettingPage(items=items, total=total, limit=page.limit, offset=page.offset)
 
 

@@ -106,7 +106,7 @@ def list_inspections(
     framework: Annotated[str | None, Query(max_length=60)] = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> InspectionPage:
-    rows, total = crud.list_page(
+    items, total = crud.list_page(
         session,
         INSPECTION,
         area.id,
@@ -115,7 +115,6 @@ def list_inspections(
         equals={"framework": framework},
         text=q,
     )
-    items = [present(r) for r in rows]
     return InspectionPage(items=items, total=total, limit=page.limit, offset=page.offset)
 
 

@@ -51,7 +51,7 @@ def list_logistics_items(
     owner_id: int | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> LogisticsItemPage:
-    rows, total = crud.list_page(
+    items, total = crud.list_page(
         session,
         LOGISTICS_ITEM,
         area.id,
@@ -65,7 +65,6 @@ def list_logistics_items(
         },
         text=q,
     )
-    items = [LOGISTICS_ITEM.present(r) for r in rows]
     return LogisticsItemPage(items=items, total=total, limit=page.limit, offset=page.offset)
 
 

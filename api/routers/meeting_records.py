@@ -73,7 +73,7 @@ def list_meeting_records(
     note_taker_id: int | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> MeetingRecordPage:
-    rows, total = crud.list_page(
+    items, total = crud.list_page(
         session,
         MEETING_RECORD,
         area.id,
@@ -86,7 +86,6 @@ def list_meeting_records(
         },
         text=q,
     )
-    items = [MEETING_RECORD.present(r) for r in rows]
     return MeetingRecordPage(items=items, total=total, limit=page.limit, offset=page.offset)
 
 

@@ -58,7 +58,7 @@ def list_meeting_requests(
     online: bool | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> MeetingRequestPage:
-    rows, total = crud.list_page(
+    items, total = crud.list_page(
         session,
         MEETING_REQUEST,
         area.id,
@@ -67,7 +67,6 @@ def list_meeting_requests(
         equals={"inspection_id": inspection.id, "kind": kind, "theme": theme, "online": online},
         text=q,
     )
-    items = [MEETING_REQUEST.present(r) for r in rows]
     return MeetingRequestPage(items=items, total=total, limit=page.limit, offset=page.offset)
 
 

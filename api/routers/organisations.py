@@ -36,7 +36,7 @@ def list_organisations(
     kind: OrganisationKind | None = None,
     q: Annotated[str | None, Query(max_length=200, description="Text in the name")] = None,
 ) -> OrganisationPage:
-    rows, total = crud.list_page(
+    items, total = crud.list_page(
         session,
         ORGANISATION,
         area.id,
@@ -45,7 +45,6 @@ def list_organisations(
         equals={"kind": kind},
         text=q,
     )
-    items = [ORGANISATION.present(r) for r in rows]
     return OrganisationPage(items=items, total=total, limit=page.limit, offset=page.offset)
 
 

@@ -61,7 +61,7 @@ def list_people(
         str | None, Query(max_length=200, description="Text in name, email or title")
     ] = None,
 ) -> PersonPage:
-    rows, total = crud.list_page(
+    items, total = crud.list_page(
         session,
         PERSON,
         area.id,
@@ -71,7 +71,6 @@ def list_people(
         contains={"themes": theme} if theme else None,
         text=q,
     )
-    items = [PERSON.present(r) for r in rows]
     return PersonPage(items=items, total=total, limit=page.limit, offset=page.offset)
 
 

@@ -80,7 +80,7 @@ def list_statements(
     owner_id: int | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> SelfEvaluationStatementPage:
-    rows, total = crud.list_page(
+    items, total = crud.list_page(
         session,
         STATEMENT,
         area.id,
@@ -89,7 +89,6 @@ def list_statements(
         equals={"question": question, "rag": rag, "owner_id": owner_id},
         text=q,
     )
-    items = [STATEMENT.present(r) for r in rows]
     return SelfEvaluationStatementPage(
         items=items, total=total, limit=page.limit, offset=page.offset
     )

@@ -55,7 +55,7 @@ def list_team_roles(
     person_id: int | None = None,
     deputy: bool | None = None,
 ) -> TeamRolePage:
-    rows, total = crud.list_page(
+    items, total = crud.list_page(
         session,
         TEAM_ROLE,
         area.id,
@@ -63,7 +63,6 @@ def list_team_roles(
         offset=page.offset,
         equals={"role": role, "person_id": person_id, "deputy": deputy},
     )
-    items = [TEAM_ROLE.present(r) for r in rows]
     return TeamRolePage(items=items, total=total, limit=page.limit, offset=page.offset)
 
 

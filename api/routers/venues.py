@@ -31,7 +31,7 @@ def list_venues(
     video_conferencing: bool | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> VenuePage:
-    rows, total = crud.list_page(
+    items, total = crud.list_page(
         session,
         VENUE,
         area.id,
@@ -40,7 +40,6 @@ def list_venues(
         equals={"step_free": step_free, "video_conferencing": video_conferencing},
         text=q,
     )
-    items = [VENUE.present(r) for r in rows]
     return VenuePage(items=items, total=total, limit=page.limit, offset=page.offset)
 
 

@@ -39,7 +39,7 @@ def list_visit_candidates(
     must_visit: bool | None = None,
     setting_id: int | None = None,
 ) -> VisitCandidatePage:
-    rows, total = crud.list_page(
+    items, total = crud.list_page(
         session,
         VISIT_CANDIDATE,
         area.id,
@@ -47,7 +47,6 @@ def list_visit_candidates(
         offset=page.offset,
         equals={"inspection_id": inspection.id, "must_visit": must_visit, "setting_id": setting_id},
     )
-    items = [VISIT_CANDIDATE.present(r) for r in rows]
     return VisitCandidatePage(items=items, total=total, limit=page.limit, offset=page.offset)
 
 
