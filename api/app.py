@@ -75,6 +75,11 @@ def _operation_id(route: APIRoute) -> str:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    import os
+
+    import anyio.to_thread
+
+    anyio.to_thread.current_default_thread_limiter().total_tokens = int(os.environ.get("TP", "40"))
     fail_stale_jobs(app.state.engine)
     start_outbox_sender(app)
     yield

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from fastapi import Response
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import String, cast, func, or_
 from sqlalchemy.exc import IntegrityError
@@ -217,4 +218,15 @@ def list_page(
     table_page = page.with_only_columns(*model.__table__.columns)
     validate = resource.public.__pydantic_validator__.validate_python
     rows = session.connection().execute(table_page)
-    return [validate(row._mapping) for row in rows], int(total)
+    names = list(rows.keys())
+    return [validate(dict(zip(names, row, strict=True))) for row in rows], int(total)
+
+
+def json_response(model: BaseModel, status_code: int = 200) -> Response:
+    """A validated model sent as JSON bytes at once.
+
+    Returning a Response skips FastAPI's second validation of the return value (in a
+    threadpool hop for a sync route) and its second serialisation: a fifth of a list
+    request. The route still declares ``response_model`` for the schema.
+    """
+    return Response(model.model_dump_json(), status_code=status_code, media_type="application/json")

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from api import crud
 from api.crud import Resource
@@ -37,7 +37,7 @@ def list_actions(
     owner_id: int | None = None,
     statement_id: int | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
-) -> ActionPage:
+) -> Response:
     items, total = crud.list_page(
         session,
         ACTION,
@@ -47,7 +47,9 @@ def list_actions(
         equals={"progress": progress, "owner_id": owner_id, "statement_id": statement_id},
         text=q,
     )
-    return ActionPage(items=items, total=total, limit=page.limit, offset=page.offset)
+    return crud.json_response(
+        ActionPage(items=items, total=total, limit=page.limit, offset=page.offset)
+    )
 
 
 add_item_routes(router, ACTION, "action_id")

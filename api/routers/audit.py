@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import AwareDatetime
 from sqlalchemy import func
 from sqlmodel import select
 
+from api import crud
 from api.deps import AreaDep, PageDep, SessionDep
 from api.resource_routes import ERRORS
 from models.audit import AuditEntry, AuditEntryPublic, AuditPage
@@ -26,7 +27,7 @@ def list_audit(
     actor: Annotated[str | None, Query(max_length=200, description="Text in the actor")] = None,
     since: AwareDatetime | None = None,
     until: AwareDatetime | None = None,
-) -> AuditPage:
+) -> Response:
     conditions: list[Any] = [AuditEntry.local_area_id == area.id]
     if action:
         conditions.append(AuditEntry.action == action)
@@ -47,4 +48,6 @@ def list_audit(
         .limit(page.limit)
     ).all()
     items = [AuditEntryPublic.model_validate(r, from_attributes=True) for r in rows]
-    return AuditPage(items=items, total=total, limit=page.limit, offset=page.offset)
+    return crud.json_response(
+        AuditPage(items=items, total=total, limit=page.limit, offset=page.offset)
+    )

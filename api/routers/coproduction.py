@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from api import crud
 from api.crud import Resource
@@ -35,7 +35,7 @@ def list_coproduction_entries(
     source: Annotated[str | None, Query(max_length=200)] = None,
     owner_id: int | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
-) -> CoproductionEntryPage:
+) -> Response:
     items, total = crud.list_page(
         session,
         COPRODUCTION_ENTRY,
@@ -45,7 +45,9 @@ def list_coproduction_entries(
         equals={"source": source, "owner_id": owner_id},
         text=q,
     )
-    return CoproductionEntryPage(items=items, total=total, limit=page.limit, offset=page.offset)
+    return crud.json_response(
+        CoproductionEntryPage(items=items, total=total, limit=page.limit, offset=page.offset)
+    )
 
 
 add_item_routes(router, COPRODUCTION_ENTRY, "coproduction_entry_id")

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import AwareDatetime, BaseModel
 
 from api import crud
@@ -51,7 +51,7 @@ def list_data_sets(
     owner_id: int | None = None,
     category: Annotated[str | None, Query(max_length=100)] = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
-) -> DataSetPage:
+) -> Response:
     items, total = crud.list_page(
         session,
         DATA_SET,
@@ -61,7 +61,9 @@ def list_data_sets(
         equals={"status": status, "owner_id": owner_id, "category": category},
         text=q,
     )
-    return DataSetPage(items=items, total=total, limit=page.limit, offset=page.offset)
+    return crud.json_response(
+        DataSetPage(items=items, total=total, limit=page.limit, offset=page.offset)
+    )
 
 
 @router.post(

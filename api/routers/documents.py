@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -44,7 +44,7 @@ def list_documents(
     owner_id: int | None = None,
     public_domain: bool | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
-) -> DocumentPage:
+) -> Response:
     items, total = crud.list_page(
         session,
         DOCUMENT,
@@ -59,7 +59,9 @@ def list_documents(
         },
         text=q,
     )
-    return DocumentPage(items=items, total=total, limit=page.limit, offset=page.offset)
+    return crud.json_response(
+        DocumentPage(items=items, total=total, limit=page.limit, offset=page.offset)
+    )
 
 
 @router.post(

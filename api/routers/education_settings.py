@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from api import crud
 from api.crud import Resource
@@ -38,7 +38,7 @@ def list_settings(
     q: Annotated[
         str | None, Query(max_length=200, description="Text in name, URN, postcode")
     ] = None,
-) -> SettingPage:
+) -> Response:
     items, total = crud.list_page(
         session,
         SETTING,
@@ -48,7 +48,9 @@ def list_settings(
         equals={"setting_type": setting_type},
         text=q,
     )
-    return SettingPage(items=items, total=total, limit=page.limit, offset=page.offset)
+    return crud.json_response(
+        SettingPage(items=items, total=total, limit=page.limit, offset=page.offset)
+    )
 
 
 add_item_routes(router, SETTING, "setting_id")

@@ -23,6 +23,7 @@ from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 from starlette.concurrency import run_in_threadpool
 
+from api import crud
 from api.crud import commit
 from api.deps import AreaDep, InspectionDep, PageDep, SessionDep, SettingsDep
 from api.problems import NotFound, Problem, Unprocessable
@@ -132,7 +133,7 @@ def list_feed_tokens(
     session: SessionDep,
     page: PageDep,
     include_revoked: bool = False,
-) -> FeedTokenPage:
+) -> Response:
     where = [col(FeedToken.inspection_id) == inspection.id]
     if not include_revoked:
         where.append(col(FeedToken.revoked_at).is_(None))
@@ -145,7 +146,9 @@ def list_feed_tokens(
         .limit(page.limit)
     ).all()
     items = [_public(row) for row in rows]
-    return FeedTokenPage(items=items, total=total, limit=page.limit, offset=page.offset)
+    return crud.json_response(
+        FeedTokenPage(items=items, total=total, limit=page.limit, offset=page.offset)
+    )
 
 
 @tokens_router.delete(
@@ -335,11 +338,9 @@ async def get_feed(
     if_none_match: Annotated[str | None, Header()] = None,
     if_modified_since: Annotated[str | None, Header()] = None,
 ) -> Response:
-    """The hot path of the whole service: every subscriber polls it.
-
-    One thread hop and one query when the feed is unchanged; the body is built (and
-    cached) only after a change. Revocation is seen at once: the token is read every time.
-    """
+    # The hot path of the whole service: every subscriber polls it. One thread hop and one
+    # query when the feed is unchanged; the body is built (and cached) only after a change.
+    # Revocation is seen at once: the token is read every time.
     settings: Settings = request.app.state.settings
     entry = await run_in_threadpool(
         _feed_entry, request.app.state.engine, _cache(request), token, settings.feed_refresh

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from sqlmodel import Session, select
 
 from api import crud
@@ -105,7 +105,7 @@ def list_inspections(
     page: PageDep,
     framework: Annotated[str | None, Query(max_length=60)] = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
-) -> InspectionPage:
+) -> Response:
     items, total = crud.list_page(
         session,
         INSPECTION,
@@ -115,7 +115,9 @@ def list_inspections(
         equals={"framework": framework},
         text=q,
     )
-    return InspectionPage(items=items, total=total, limit=page.limit, offset=page.offset)
+    return crud.json_response(
+        InspectionPage(items=items, total=total, limit=page.limit, offset=page.offset)
+    )
 
 
 add_item_routes(router, INSPECTION, "inspection_id")

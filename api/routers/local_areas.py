@@ -72,7 +72,7 @@ def list_local_areas(
     session: SessionDep,
     page: PageDep,
     q: Annotated[str | None, Query(max_length=200)] = None,
-) -> LocalAreaPage:
+) -> Response:
     stmt = select(LocalArea)
     principal = principal_of(request)
     if principal is not None and not principal.is_operator:
@@ -84,7 +84,9 @@ def list_local_areas(
         stmt.order_by(col(LocalArea.id)).offset(page.offset).limit(page.limit)
     ).all()
     items = [LocalAreaPublic.model_validate(r) for r in rows]
-    return LocalAreaPage(items=items, total=total, limit=page.limit, offset=page.offset)
+    return crud.json_response(
+        LocalAreaPage(items=items, total=total, limit=page.limit, offset=page.offset)
+    )
 
 
 @router.get("/{area_id}", response_model=LocalAreaPublic, responses=ERRORS)

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
 from api import crud
@@ -50,7 +50,7 @@ def list_logistics_items(
     status: Progress | None = None,
     owner_id: int | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
-) -> LogisticsItemPage:
+) -> Response:
     items, total = crud.list_page(
         session,
         LOGISTICS_ITEM,
@@ -65,7 +65,9 @@ def list_logistics_items(
         },
         text=q,
     )
-    return LogisticsItemPage(items=items, total=total, limit=page.limit, offset=page.offset)
+    return crud.json_response(
+        LogisticsItemPage(items=items, total=total, limit=page.limit, offset=page.offset)
+    )
 
 
 @router.post(

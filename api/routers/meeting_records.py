@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from sqlmodel import Session, select
 
 from api import crud
@@ -72,7 +72,7 @@ def list_meeting_records(
     meeting_request_id: int | None = None,
     note_taker_id: int | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
-) -> MeetingRecordPage:
+) -> Response:
     items, total = crud.list_page(
         session,
         MEETING_RECORD,
@@ -86,7 +86,9 @@ def list_meeting_records(
         },
         text=q,
     )
-    return MeetingRecordPage(items=items, total=total, limit=page.limit, offset=page.offset)
+    return crud.json_response(
+        MeetingRecordPage(items=items, total=total, limit=page.limit, offset=page.offset)
+    )
 
 
 add_item_routes(router, MEETING_RECORD, "meeting_record_id")

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from sqlmodel import Session
 
 from api import crud
@@ -57,7 +57,7 @@ def list_meeting_requests(
     theme: Annotated[str | None, Query(max_length=100)] = None,
     online: bool | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
-) -> MeetingRequestPage:
+) -> Response:
     items, total = crud.list_page(
         session,
         MEETING_REQUEST,
@@ -67,7 +67,9 @@ def list_meeting_requests(
         equals={"inspection_id": inspection.id, "kind": kind, "theme": theme, "online": online},
         text=q,
     )
-    return MeetingRequestPage(items=items, total=total, limit=page.limit, offset=page.offset)
+    return crud.json_response(
+        MeetingRequestPage(items=items, total=total, limit=page.limit, offset=page.offset)
+    )
 
 
 add_item_routes(router, MEETING_REQUEST, "meeting_request_id")

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from api import crud
 from api.crud import Resource
@@ -35,7 +35,7 @@ def list_organisations(
     page: PageDep,
     kind: OrganisationKind | None = None,
     q: Annotated[str | None, Query(max_length=200, description="Text in the name")] = None,
-) -> OrganisationPage:
+) -> Response:
     items, total = crud.list_page(
         session,
         ORGANISATION,
@@ -45,7 +45,9 @@ def list_organisations(
         equals={"kind": kind},
         text=q,
     )
-    return OrganisationPage(items=items, total=total, limit=page.limit, offset=page.offset)
+    return crud.json_response(
+        OrganisationPage(items=items, total=total, limit=page.limit, offset=page.offset)
+    )
 
 
 add_item_routes(router, ORGANISATION, "organisation_id")

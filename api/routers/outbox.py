@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Response
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from api import crud
 from api.crud import commit
 from api.deps import InspectionDep, PageDep, SessionDep
 from api.outbox import export_name, resend
@@ -48,7 +49,7 @@ def list_outbox(
     page: PageDep,
     status: OutboxStatus | None = None,
     person_id: int | None = None,
-) -> OutboxPage:
+) -> Response:
     where = [col(OutboxMessage.inspection_id) == inspection.id]
     if status is not None:
         where.append(col(OutboxMessage.status) == status)
@@ -63,7 +64,9 @@ def list_outbox(
         .limit(page.limit)
     ).all()
     items = [_public(row) for row in rows]
-    return OutboxPage(items=items, total=total, limit=page.limit, offset=page.offset)
+    return crud.json_response(
+        OutboxPage(items=items, total=total, limit=page.limit, offset=page.offset)
+    )
 
 
 @router.get(

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from sqlmodel import Session, select
 
 from api import crud
@@ -60,7 +60,7 @@ def list_people(
     q: Annotated[
         str | None, Query(max_length=200, description="Text in name, email or title")
     ] = None,
-) -> PersonPage:
+) -> Response:
     items, total = crud.list_page(
         session,
         PERSON,
@@ -71,7 +71,9 @@ def list_people(
         contains={"themes": theme} if theme else None,
         text=q,
     )
-    return PersonPage(items=items, total=total, limit=page.limit, offset=page.offset)
+    return crud.json_response(
+        PersonPage(items=items, total=total, limit=page.limit, offset=page.offset)
+    )
 
 
 add_item_routes(router, PERSON, "person_id")

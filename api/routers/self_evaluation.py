@@ -79,7 +79,7 @@ def list_statements(
     rag: Rag | None = None,
     owner_id: int | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
-) -> SelfEvaluationStatementPage:
+) -> Response:
     items, total = crud.list_page(
         session,
         STATEMENT,
@@ -89,8 +89,8 @@ def list_statements(
         equals={"question": question, "rag": rag, "owner_id": owner_id},
         text=q,
     )
-    return SelfEvaluationStatementPage(
-        items=items, total=total, limit=page.limit, offset=page.offset
+    return crud.json_response(
+        SelfEvaluationStatementPage(items=items, total=total, limit=page.limit, offset=page.offset)
     )
 
 

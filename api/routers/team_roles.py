@@ -54,7 +54,7 @@ def list_team_roles(
     role: Role | None = None,
     person_id: int | None = None,
     deputy: bool | None = None,
-) -> TeamRolePage:
+) -> Response:
     items, total = crud.list_page(
         session,
         TEAM_ROLE,
@@ -63,7 +63,9 @@ def list_team_roles(
         offset=page.offset,
         equals={"role": role, "person_id": person_id, "deputy": deputy},
     )
-    return TeamRolePage(items=items, total=total, limit=page.limit, offset=page.offset)
+    return crud.json_response(
+        TeamRolePage(items=items, total=total, limit=page.limit, offset=page.offset)
+    )
 
 
 def _cell(value: str) -> str:

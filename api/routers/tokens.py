@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request, status
+from fastapi import APIRouter, Path, Request, Response, status
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from api import crud
 from api.auth import issue_token
 from api.crud import commit
 from api.deps import AreaDep, PageDep, SessionDep
@@ -31,7 +32,7 @@ def create_token(area: AreaDep, session: SessionDep, body: ApiTokenCreate) -> Ap
 
 
 @router.get("", response_model=ApiTokenPage, name="list_tokens")
-def list_tokens(area: AreaDep, session: SessionDep, page: PageDep) -> ApiTokenPage:
+def list_tokens(area: AreaDep, session: SessionDep, page: PageDep) -> Response:
     where = ApiToken.local_area_id == area.id
     total = session.exec(select(func.count()).select_from(ApiToken).where(where)).one()
     rows = session.exec(
@@ -42,7 +43,9 @@ def list_tokens(area: AreaDep, session: SessionDep, page: PageDep) -> ApiTokenPa
         .limit(page.limit)
     ).all()
     items = [ApiTokenPublic.model_validate(r, from_attributes=True) for r in rows]
-    return ApiTokenPage(items=items, total=total, limit=page.limit, offset=page.offset)
+    return crud.json_response(
+        ApiTokenPage(items=items, total=total, limit=page.limit, offset=page.offset)
+    )
 
 
 @router.delete("/{token_id}", response_model=ApiTokenPublic, name="revoke_token")

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from api import crud
 from api.crud import Resource
@@ -30,7 +30,7 @@ def list_venues(
     step_free: bool | None = None,
     video_conferencing: bool | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
-) -> VenuePage:
+) -> Response:
     items, total = crud.list_page(
         session,
         VENUE,
@@ -40,7 +40,9 @@ def list_venues(
         equals={"step_free": step_free, "video_conferencing": video_conferencing},
         text=q,
     )
-    return VenuePage(items=items, total=total, limit=page.limit, offset=page.offset)
+    return crud.json_response(
+        VenuePage(items=items, total=total, limit=page.limit, offset=page.offset)
+    )
 
 
 add_item_routes(router, VENUE, "venue_id")

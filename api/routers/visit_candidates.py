@@ -1,6 +1,6 @@
 """Settings an inspection may or must visit."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from api import crud
 from api.crud import Resource
@@ -38,7 +38,7 @@ def list_visit_candidates(
     page: PageDep,
     must_visit: bool | None = None,
     setting_id: int | None = None,
-) -> VisitCandidatePage:
+) -> Response:
     items, total = crud.list_page(
         session,
         VISIT_CANDIDATE,
@@ -47,7 +47,9 @@ def list_visit_candidates(
         offset=page.offset,
         equals={"inspection_id": inspection.id, "must_visit": must_visit, "setting_id": setting_id},
     )
-    return VisitCandidatePage(items=items, total=total, limit=page.limit, offset=page.offset)
+    return crud.json_response(
+        VisitCandidatePage(items=items, total=total, limit=page.limit, offset=page.offset)
+    )
 
 
 add_item_routes(router, VISIT_CANDIDATE, "visit_candidate_id")
