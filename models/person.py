@@ -48,7 +48,6 @@ class PersonBase(SQLModel):
         default=None, description="When the contact details were last confirmed"
     )
 
-
     @model_validator(mode="after")
     def _inspector_body_only_for_inspectors(self) -> PersonBase:
         if self.inspector_body is not None and self.kind != PersonKind.INSPECTOR:

@@ -71,8 +71,6 @@ class PlanVersion(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
 
 
-
-
 class SolveRequest(BaseModel):
     time_limit_s: float = PydanticField(default=10.0, gt=0, le=600)
     relative_gap: float = PydanticField(default=0.0, ge=0, le=1)

@@ -257,7 +257,7 @@ def test_an_import_reaches_only_its_own_area(
 def test_a_cell_that_looks_like_a_formula_is_quoted_on_export_and_read_back_as_typed(
     client: TestClient, area_url: str, factory: Factory
 ) -> None:
-    factory.venue(name="=HYPERLINK(\"http://evil.example\")", latitude=52.9, longitude=-1.2)
+    factory.venue(name='=HYPERLINK("http://evil.example")', latitude=52.9, longitude=-1.2)
     exported = client.get(f"{area_url}/venues.csv").text
     row = rows_of(exported)[0]
     assert row["name"].startswith("'=")  # a spreadsheet shows it as text, never runs it
@@ -266,8 +266,6 @@ def test_a_cell_that_looks_like_a_formula_is_quoted_on_export_and_read_back_as_t
     assert (report["created"], report["updated"], report["unchanged"]) == (0, 0, 1)
 
 
-def test_a_file_over_the_size_limit_is_refused_with_413(
-    client: TestClient, area_url: str
-) -> None:
+def test_a_file_over_the_size_limit_is_refused_with_413(client: TestClient, area_url: str) -> None:
     body = problem(upload(client, f"{area_url}/people/import", b"x" * 5_100_000), 413)
     assert "larger than" in body["detail"]
