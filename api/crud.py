@@ -222,11 +222,18 @@ def list_page(
     return [validate(dict(zip(names, row, strict=True))) for row in rows], int(total)
 
 
-def json_response(model: BaseModel, status_code: int = 200) -> Response:
+def json_response(
+    model: BaseModel, status_code: int = 200, headers: dict[str, str] | None = None
+) -> Response:
     """A validated model sent as JSON bytes at once.
 
     Returning a Response skips FastAPI's second validation of the return value (in a
     threadpool hop for a sync route) and its second serialisation: a fifth of a list
     request. The route still declares ``response_model`` for the schema.
     """
-    return Response(model.model_dump_json(), status_code=status_code, media_type="application/json")
+    return Response(
+        model.model_dump_json(),
+        status_code=status_code,
+        headers=headers,
+        media_type="application/json",
+    )

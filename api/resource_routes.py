@@ -51,12 +51,10 @@ def add_item_routes(router: APIRouter, resource: Resource, id_name: str) -> None
         area: AreaDep,
         session: SessionDep,
         scope: Scope,
-        response: Response,
-    ) -> Any:
+    ) -> Response:
         row = crud.create(session, resource, area, payload, **extra(scope))
-        response.headers["ETag"] = crud.etag(row)
-        response.headers["Location"] = f"{request.url.path}/{row.id}"
-        return resource.present(row)
+        headers = {"ETag": crud.etag(row), "Location": f"{request.url.path}/{row.id}"}
+        return crud.json_response(resource.present(row), status.HTTP_201_CREATED, headers)
 
     @router.get(
         item_path,
@@ -66,11 +64,10 @@ def add_item_routes(router: APIRouter, resource: Resource, id_name: str) -> None
         summary=f"Read a {resource.label}",
     )
     def read_item(
-        item_id: item_id_param, area: AreaDep, session: SessionDep, scope: Scope, response: Response
-    ) -> Any:
+        item_id: item_id_param, area: AreaDep, session: SessionDep, scope: Scope
+    ) -> Response:
         row = crud.get_owned(session, resource, area.id, item_id, scope)
-        response.headers["ETag"] = crud.etag(row)
-        return resource.present(row)
+        return crud.json_response(resource.present(row), headers={"ETag": crud.etag(row)})
 
     @router.patch(
         item_path,
@@ -85,14 +82,12 @@ def add_item_routes(router: APIRouter, resource: Resource, id_name: str) -> None
         area: AreaDep,
         session: SessionDep,
         scope: Scope,
-        response: Response,
         if_match: IfMatch = None,
-    ) -> Any:
+    ) -> Response:
         row = crud.get_owned(session, resource, area.id, item_id, scope)
         crud.check_if_match(row, if_match)
         row = crud.update(session, resource, area, row, payload)
-        response.headers["ETag"] = crud.etag(row)
-        return resource.present(row)
+        return crud.json_response(resource.present(row), headers={"ETag": crud.etag(row)})
 
     @router.delete(
         item_path,
