@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from api.app import create_app
+from api.settings import Settings
+from models.api_token import ApiToken
+from models.types import utc_now
 
 
 def token(client: TestClient, area_url: str, role: str) -> str:
@@ -130,3 +138,38 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(
     )
     assert response.status_code == 413
     assert response.headers["content-type"] == "application/problem+json"
+
+
+def _revoke_elsewhere(session: Session, token_id: int) -> None:
+    """A revocation made by another process (the CLI, another server worker)."""
+    row = session.get(ApiToken, token_id)
+    assert row is not None
+    row.revoked_at = utc_now()
+    session.add(row)
+    session.commit()
+
+
+def test_a_token_revoked_by_another_process_stops_working_within_the_cache_time(
+    settings: Settings, engine: Engine, client: TestClient, area_url: str, session: Session
+) -> None:
+    cached = create_app(settings.model_copy(update={"token_cache_s": 1.0}))
+    cached.state.engine = engine
+    created = client.post(f"{area_url}/tokens", json={"name": "tablet", "role": "viewer"}).json()
+    viewer = as_(cached, created["token"])
+    assert viewer.get(f"{area_url}/people").status_code == 200
+    _revoke_elsewhere(session, created["id"])
+    assert viewer.get(f"{area_url}/people").status_code == 200  # still trusted for a moment
+    time.sleep(1.1)
+    assert viewer.get(f"{area_url}/people").status_code == 401
+
+
+def test_with_the_token_cache_off_a_revocation_elsewhere_is_seen_at_once(
+    settings: Settings, engine: Engine, client: TestClient, area_url: str, session: Session
+) -> None:
+    uncached = create_app(settings.model_copy(update={"token_cache_s": 0}))
+    uncached.state.engine = engine
+    created = client.post(f"{area_url}/tokens", json={"name": "phone", "role": "viewer"}).json()
+    viewer = as_(uncached, created["token"])
+    assert viewer.get(f"{area_url}/people").status_code == 200
+    _revoke_elsewhere(session, created["id"])
+    assert viewer.get(f"{area_url}/people").status_code == 401
