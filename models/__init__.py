@@ -11,6 +11,7 @@ from models.coproduction import CoproductionEntry
 from models.data_set import DataSet
 from models.document import Document
 from models.feed_token import FeedToken
+from models.idempotency import IdempotentResponse
 from models.inspection import Inspection
 from models.local_area import LocalArea
 from models.logistics import LogisticsItem
@@ -33,6 +34,7 @@ __all__ = [
     "CalendarAttendance",
     "CalendarItem",
     "FeedToken",
+    "IdempotentResponse",
     "OutboxMessage",
     "PlanVersion",
     "PlanningSettings",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Path, Request, Response
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from api import crud
+from api import crud, idempotency
 from api.crud import commit
 from api.deps import InspectionDep, PageDep, SessionDep
 from api.outbox import export_name, resend
@@ -120,11 +120,23 @@ def download_outbox_email(
     summary="Queue a failed message again",
 )
 def resend_outbox_message(
-    message_id: MessageId, inspection: InspectionDep, session: SessionDep
-) -> OutboxMessagePublic:
+    request: Request,
+    message_id: MessageId,
+    inspection: InspectionDep,
+    session: SessionDep,
+    idempotency_key: idempotency.IdempotencyKey = None,
+) -> Response:
+    assert inspection.id is not None
+    earlier = idempotency.replay(session, inspection.id, idempotency_key, request)
+    if earlier is not None:
+        return earlier
     message = _message(session, inspection, message_id)
     if message.status != OutboxStatus.FAILED:
         raise Conflict(f"message {message_id} is {message.status}; only a failed one is resent")
     resend(message, now=utc_now())
+    session.flush()
+    response = idempotency.answer(
+        session, inspection.id, idempotency_key, request, _public(message)
+    )
     commit(session)
-    return _public(message)
+    return response

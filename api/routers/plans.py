@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from api import idempotency
 from api.crud import commit
 from api.deps import AreaDep, InspectionDep, PageDep, SessionDep, SettingsDep
 from api.jobs import STALE_AFTER, JobRunner
@@ -40,7 +41,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": Problem, "description": "Invalid input"},
 }
 
-IdempotencyKey = Annotated[
+SolveIdempotencyKey = Annotated[
     str | None,
     Header(max_length=200, description="Retrying with the same key returns the first job"),
 ]
@@ -117,7 +118,7 @@ def plan_router(planner: Planner) -> APIRouter:
         session: SessionDep,
         response: Response,
         body: SolveRequest | None = None,
-        idempotency_key: IdempotencyKey = None,
+        idempotency_key: SolveIdempotencyKey = None,
     ) -> SolveJobPublic:
         body = body or SolveRequest()
         if idempotency_key:
@@ -215,19 +216,27 @@ def plan_router(planner: Planner) -> APIRouter:
         summary="Publish this version: it becomes the plan people see and invitations follow",
     )
     def publish(
+        request: Request,
         inspection: InspectionDep,
         session: SessionDep,
         settings: SettingsDep,
         number: Annotated[int, Path(ge=1)],
-    ) -> PublishResult:
+        idempotency_key: idempotency.IdempotencyKey = None,
+    ) -> Response:
+        assert inspection.id is not None
+        earlier = idempotency.replay(session, inspection.id, idempotency_key, request)
+        if earlier is not None:
+            return earlier
         version = get_version(session, inspection, part, number)
         summary = publish_version(session, inspection, version, now=utc_now(), settings=settings)
-        commit(session)
-        session.refresh(version)
-        return PublishResult(
+        session.flush()
+        result = PublishResult(
             version=PlanVersionPublic.model_validate(version, from_attributes=True),
             calendar=summary,
         )
+        response = idempotency.answer(session, inspection.id, idempotency_key, request, result)
+        commit(session)
+        return response
 
     @router.put(
         "/versions/{number}/pins",
