@@ -11,12 +11,13 @@ from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api import audit_log, openapi_doc, problems
-from api.auth import PrincipalCache
+from api.auth import Principal
 from api.database import make_engine
 from api.deps import authorize
 from api.jobs import JobRunner, fail_stale_jobs
 from api.outbox import start_outbox_sender, stop_outbox_sender
 from api.planners import PLANNERS
+from api.recent import Recent
 from api.routers import (
     audit,
     csv_io,
@@ -38,6 +39,7 @@ from api.routers import (
 )
 from api.routing import include_flat
 from api.settings import Settings, get_settings
+from models.local_area import LocalArea
 
 API_PREFIX = "/api/v1"
 RESOURCE_ROUTERS = (
@@ -124,7 +126,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
-    app.state.principals = PrincipalCache(settings.token_cache_s)
+    app.state.principals = Recent[str, Principal](settings.token_cache_s)
+    app.state.areas = Recent[int, LocalArea](settings.token_cache_s)
     app.state.job_runner = JobRunner(app.state.engine, PLANNERS)
     problems.install(app)
     openapi_doc.install(app)

@@ -10,9 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import time
 from dataclasses import dataclass
-from threading import Lock
 
 from fastapi import Request
 from sqlmodel import Session, select
@@ -95,38 +93,6 @@ def required_role(method: str, path: str) -> TokenRole:
 
 def is_open(path: str) -> bool:
     return any(path == p.rstrip("/") or path.startswith(p) for p in OPEN_PATHS)
-
-
-class PrincipalCache:
-    """Tokens checked in the last few seconds, so most requests skip the token query.
-
-    Only known tokens are kept (an unknown one is looked up every time); revoking through
-    this process forgets the token at once.
-    """
-
-    def __init__(self, ttl_s: float) -> None:
-        self._ttl_s = ttl_s
-        self._entries: dict[str, tuple[Principal, float]] = {}
-        self._lock = Lock()
-
-    def get(self, digest: str) -> Principal | None:
-        entry = self._entries.get(digest)
-        if entry is None or entry[1] < time.monotonic():
-            return None
-        return entry[0]
-
-    def put(self, digest: str, principal: Principal) -> None:
-        if self._ttl_s <= 0:
-            return
-        now = time.monotonic()
-        with self._lock:
-            if len(self._entries) > 10_000:  # a flood of distinct tokens: start again
-                self._entries = {d: e for d, e in self._entries.items() if e[1] >= now}
-            self._entries[digest] = (principal, now + self._ttl_s)
-
-    def forget(self, digest: str) -> None:
-        with self._lock:
-            self._entries.pop(digest, None)
 
 
 def bearer_token(request: Request) -> str:

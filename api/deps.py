@@ -67,16 +67,49 @@ def principal_of(request: Request) -> Principal | None:
     return getattr(request.state, "principal", None)
 
 
-def get_area(
+async def get_area(
     request: Request, session: SessionDep, area_id: Annotated[int, Path(ge=1)]
 ) -> LocalArea:
-    principal = principal_of(request)
+    """The area in the path, as the scope of a route: remembered for a few seconds.
+
+    A detached copy: routes read its id and code. Routes that change the area itself use
+    AreaRowDep, which reads the row.
+    """
+    _check_can_see(request, area_id)
+    areas = request.app.state.areas
+    area: LocalArea | None = areas.get(area_id)
+    if area is None:
+        area = await run_in_threadpool(_detached_area, session, area_id)
+        areas.put(area_id, area)
+    return area
+
+
+def _detached_area(session: Session, area_id: int) -> LocalArea:
     area = session.get(LocalArea, area_id)
-    if area is None or (principal is not None and not principal.can_see(area_id)):
+    if area is None:
+        raise NotFound(f"local area {area_id} does not exist")
+    session.expunge(area)
+    return area
+
+
+def _check_can_see(request: Request, area_id: int) -> None:
+    principal = principal_of(request)
+    if principal is not None and not principal.can_see(area_id):
+        raise NotFound(f"local area {area_id} does not exist")
+
+
+def get_area_row(
+    request: Request, session: SessionDep, area_id: Annotated[int, Path(ge=1)]
+) -> LocalArea:
+    """The area's current row, attached to the session, for reading or changing it."""
+    _check_can_see(request, area_id)
+    area = session.get(LocalArea, area_id)
+    if area is None:
         raise NotFound(f"local area {area_id} does not exist")
     return area
 
 
+AreaRowDep = Annotated[LocalArea, Depends(get_area_row)]
 AreaDep = Annotated[LocalArea, Depends(get_area)]
 
 

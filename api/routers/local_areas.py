@@ -8,7 +8,7 @@ from sqlmodel import col, select
 
 from api import crud
 from api.auth import Forbidden
-from api.deps import AreaDep, PageDep, SessionDep, principal_of
+from api.deps import AreaRowDep, PageDep, SessionDep, principal_of
 from api.problems import Conflict
 from api.readiness_seed import seed_register
 from api.resource_routes import ERRORS, IfMatch
@@ -90,14 +90,15 @@ def list_local_areas(
 
 
 @router.get("/{area_id}", response_model=LocalAreaPublic, responses=ERRORS)
-def get_local_area(area: AreaDep, response: Response) -> LocalArea:
+def get_local_area(area: AreaRowDep, response: Response) -> LocalArea:
     response.headers["ETag"] = crud.etag(area)
     return area
 
 
 @router.patch("/{area_id}", response_model=LocalAreaPublic, responses=ERRORS)
 def update_local_area(
-    area: AreaDep,
+    request: Request,
+    area: AreaRowDep,
     payload: LocalAreaUpdate,
     session: SessionDep,
     response: Response,
@@ -111,13 +112,16 @@ def update_local_area(
     area.updated_at = utc_now()
     session.add(area)
     crud.commit(session)
+    request.app.state.areas.forget(area.id)
     session.refresh(area)
     response.headers["ETag"] = crud.etag(area)
     return area
 
 
 @router.delete("/{area_id}", status_code=status.HTTP_204_NO_CONTENT, responses=ERRORS)
-def delete_local_area(area: AreaDep, session: SessionDep, if_match: IfMatch = None) -> Response:
+def delete_local_area(
+    request: Request, area: AreaRowDep, session: SessionDep, if_match: IfMatch = None
+) -> Response:
     crud.check_if_match(area, if_match)
     owned = []
     for model in (
@@ -145,4 +149,5 @@ def delete_local_area(area: AreaDep, session: SessionDep, if_match: IfMatch = No
         session.delete(token)
     session.delete(area)
     crud.commit(session)
+    request.app.state.areas.forget(area.id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,44 @@
+"""A small per-process memory of things read from the database in the last few seconds.
+
+Each request used to read its token and its local area before anything else; both change
+rarely, so remembering them for ``settings.token_cache_s`` seconds saves a query and a
+thread hop on most requests. A change made through this process forgets the entry at once;
+other processes see it when their entry runs out.
+"""
+
+from __future__ import annotations
+
+import time
+from threading import Lock
+from typing import Generic, TypeVar
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+MAX_ENTRIES = 10_000
+
+
+class Recent(Generic[K, V]):
+    def __init__(self, ttl_s: float) -> None:
+        self._ttl_s = ttl_s
+        self._entries: dict[K, tuple[V, float]] = {}
+        self._lock = Lock()
+
+    def get(self, key: K) -> V | None:
+        entry = self._entries.get(key)
+        if entry is None or entry[1] < time.monotonic():
+            return None
+        return entry[0]
+
+    def put(self, key: K, value: V) -> None:
+        if self._ttl_s <= 0:
+            return
+        now = time.monotonic()
+        with self._lock:
+            if len(self._entries) >= MAX_ENTRIES:  # e.g. a flood of tokens: keep the live ones
+                self._entries = {k: e for k, e in self._entries.items() if e[1] >= now}
+            self._entries[key] = (value, now + self._ttl_s)
+
+    def forget(self, key: K) -> None:
+        with self._lock:
+            self._entries.pop(key, None)
