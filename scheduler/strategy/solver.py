@@ -110,9 +110,12 @@ def _portfolio(options: SolveOptions, built: StrategyModel) -> cp_model.CpSolver
     interleaved worker (first solutions, LNS from the hint).
 
     The core-based full solver is what lifts the bound of this sum-of-penalties objective
-    on small and typical models. On large ones, quick restarts with the LP and a cheap
-    presolve reached the best 30-second plans among the portfolios tried (default LP,
-    no LP, core, four workers time-sharing); the bound then comes from the LP alone.
+    on small and typical models. On large ones, quick restarts with a cheap presolve
+    reached the best 30-second plans among the portfolios tried (default LP, no LP, core,
+    four or eight workers time-sharing), and the full linear relaxation
+    (``linearization_level`` 2) lifts their bound from about 6% of the best known cost to
+    about 80% at no loss in plan quality: the default relaxation leaves out the
+    per-person daily limits and time-indexed inspector rows that carry the bound.
     """
     solver = cp_model.CpSolver()
     workers = options.workers or os.cpu_count() or 1
@@ -123,6 +126,7 @@ def _portfolio(options: SolveOptions, built: StrategyModel) -> cp_model.CpSolver
     else:
         solver.parameters.subsolvers.append("quick_restart")
         solver.parameters.cp_model_probing_level = 0
+        solver.parameters.linearization_level = 2
     return solver
 
 
