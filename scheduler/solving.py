@@ -94,9 +94,7 @@ class _ProgressCallback(cp_model.CpSolverSolutionCallback):
             self._listener(self.objective_value, self.best_objective_bound)
 
 
-def _watch_stop(
-    solver: cp_model.CpSolver, should_stop: StopRequest, done: threading.Event
-) -> None:
+def _watch_stop(solver: cp_model.CpSolver, should_stop: StopRequest, done: threading.Event) -> None:
     while not done.wait(0.2):
         if should_stop():
             solver.stop_search()
@@ -123,9 +121,7 @@ def solve_model(
                 return True
             return False
 
-        watcher = threading.Thread(
-            target=_watch_stop, args=(solver, stop_check, done), daemon=True
-        )
+        watcher = threading.Thread(target=_watch_stop, args=(solver, stop_check, done), daemon=True)
         watcher.start()
     started = time.perf_counter()
     try:

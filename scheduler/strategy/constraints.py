@@ -39,6 +39,7 @@ class ModelContext:
     model: cp_model.CpModel
     vars: StrategyVariables
     _on_day: dict[tuple[int, int, int], Literal | None] = field(default_factory=dict)
+    _venue_numbers: dict[int, cp_model.IntVar] = field(default_factory=dict)
 
     def buffer_slots(self, venue_a: int, venue_b: int) -> int:
         return math.ceil(buffer_minutes(self.problem, venue_a, venue_b) / self.timeline.grid)
@@ -59,6 +60,20 @@ class ModelContext:
                 self.model.add(var == sum(lits))
                 busy[i][g] = var
         return busy
+
+    def venue_number(self, m: int) -> cp_model.IntVar:
+        """The id of the venue meeting m is in (an in-person meeting, placed or not: an
+        unplaced one takes any of its venues' ids), created once per meeting."""
+        numbers = self._venue_numbers
+        if m not in numbers:
+            chosen = self.vars.venue[m]
+            number = self.model.new_int_var_from_domain(
+                cp_model.Domain.from_values(sorted(chosen)), f"venue_m{m}"
+            )
+            placed = self.vars.placed[m]
+            self.model.add(number == sum(v * y for v, y in chosen.items())).only_enforce_if(placed)
+            numbers[m] = number
+        return numbers[m]
 
     def inspector_on_day(self, m: int, i: int, day: int) -> Literal | None:
         """Boolean "inspector i attends meeting m on ``day``", created once per triple."""
@@ -204,9 +219,11 @@ class MaxMeetingsPerDay:
     """Nobody past their own limit of meetings a day.
 
     When someone can only be in a meeting on one day (a parent rep who gave Monday hours),
-    their attendance literal counts for that day directly; otherwise an "attends on this
-    day" flag is added. A redundant total over the days they can come keeps the linear
-    relaxation honest about how few meetings such people can cover.
+    their attendance literal counts for that day directly; otherwise it is split into one
+    literal per day, each bounded by that day's starts (an exact split that the linear
+    relaxation also sees, unlike an "attends and the meeting is on this day" product). A
+    redundant total over the days they can come keeps the relaxation honest about how few
+    meetings such people can cover.
     """
 
     name = "max_meetings_per_day"
@@ -225,20 +242,30 @@ class MaxMeetingsPerDay:
                 days = sorted({option.starts[k].slot.day for k in free})
                 active_days[p] |= set(days)
                 total[p].append(lit)
+                if lit is not ctx.vars.placed[m] and p not in ctx.problem.inspector_ids:
+                    if len(days) == 1:
+                        per_day[p, days[0]].append(lit)
+                        continue
+                    # Split the attendance by day: each part is bounded by that day's
+                    # free starts, so the LP cannot count one attendance on two days.
+                    parts = []
+                    for day in days:
+                        part = ctx.model.new_bool_var(f"day_m{m}_p{p}_d{day}")
+                        starts = ctx.vars.start[m]
+                        ctx.model.add(
+                            part <= sum(starts[k] for k in free if option.starts[k].slot.day == day)
+                        )
+                        per_day[p, day].append(part)
+                        parts.append(part)
+                    ctx.model.add(sum(parts) == lit)
+                    continue
                 for day in days:
-                    on_day = ctx.vars.starts_on_day(m, day)
                     if lit is ctx.vars.placed[m]:
-                        per_day[p, day].append(sum(on_day))
-                    elif p in ctx.problem.inspector_ids:
+                        per_day[p, day].append(sum(ctx.vars.starts_on_day(m, day)))
+                    else:
                         on = ctx.inspector_on_day(m, p, day)
                         if on is not None:
                             per_day[p, day].append(on)
-                    elif len(days) == 1:
-                        per_day[p, day].append(lit)
-                    else:
-                        both = ctx.model.new_bool_var(f"day_m{m}_p{p}_d{day}")
-                        ctx.model.add(both >= lit + sum(on_day) - 1)
-                        per_day[p, day].append(both)
         for (p, _day), terms in per_day.items():
             limit = limited[p]
             assert limit is not None
@@ -259,7 +286,8 @@ class TravelBuffer:
     venues differ, one ends at least the smallest room-change buffer before the other
     starts; longer buffers apply between sites (venues at the same coordinates), taking
     the longest trip between the two sites so the rule stays safe. Buffers are rounded
-    up to the grid. Site flags keep each pair's rows to a handful of terms.
+    up to the grid. Site flags and one venue number per meeting ("same venue" is "equal
+    numbers") keep each pair to a handful of rows.
     """
 
     name = "travel_buffer"
@@ -329,9 +357,11 @@ class TravelBuffer:
         if room_change <= 0 and not levels:
             return
         different = model.new_bool_var(f"other_venue_m{a}_m{b}")
-        for v, ya in venues_a.items():
-            yb = venues_b.get(v)
-            model.add(different >= ya - (yb if yb is not None else 0))
+        if venues_a.keys() & venues_b.keys():
+            # One row instead of one per venue: "same venue" means equal venue numbers.
+            model.add(ctx.venue_number(a) == ctx.venue_number(b)).only_enforce_if(~different)
+        else:
+            model.add(different == 1)
         a_first = model.new_bool_var(f"order_m{a}_m{b}")
         start_a, start_b = ctx.vars.start_index[a], ctx.vars.start_index[b]
         span_a, span_b = ctx.options[a].span, ctx.options[b].span
