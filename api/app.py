@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api import audit_log, openapi_doc, problems
 from api.auth import Principal
+from api.capacity import InFlightLimit, apply_worker_threads, max_in_flight, worker_threads
 from api.database import make_engine
 from api.deps import authorize
 from api.jobs import JobRunner, fail_stale_jobs
@@ -77,11 +78,8 @@ def _operation_id(route: APIRoute) -> str:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    import os
-
-    import anyio.to_thread
-
-    anyio.to_thread.current_default_thread_limiter().total_tokens = int(os.environ.get("TP", "40"))
+    settings: Settings = app.state.settings
+    apply_worker_threads(worker_threads(settings.database_url, settings.worker_threads))
     fail_stale_jobs(app.state.engine)
     start_outbox_sender(app)
     yield
@@ -133,6 +131,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     openapi_doc.install(app)
     app.add_middleware(audit_log.AuditMiddleware)
     app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
+    app.add_middleware(InFlightLimit, limit=max_in_flight(settings.database_url))
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

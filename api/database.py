@@ -12,6 +12,7 @@ from sqlalchemy import Engine, event
 from sqlmodel import Session, create_engine
 
 from alembic import command
+from api.capacity import is_sqlite, pool_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,14 +23,15 @@ def make_engine(url: str) -> Engine:
     JSON columns (lists of themes, periods, hours) are read with pydantic-core's parser:
     lists read dozens of them per page, and the standard library's took a quarter of it.
     """
-    if url.startswith("sqlite"):
-        # A pool as large as the threadpool (40): a new SQLite connection re-reads the schema
-        # on its first statement, so connections are kept rather than opened per request.
+    pool = pool_for(url)
+    if is_sqlite(url):
+        # A pool kept large: a new SQLite connection re-reads the schema on its first
+        # statement, so connections are kept rather than opened per request.
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": 30},
-            pool_size=40,
-            max_overflow=10,
+            pool_size=pool.size,
+            max_overflow=pool.overflow,
             json_deserializer=from_json,
         )
 
@@ -42,7 +44,11 @@ def make_engine(url: str) -> Engine:
 
         return engine
     return create_engine(
-        url, pool_pre_ping=True, pool_size=20, max_overflow=20, json_deserializer=from_json
+        url,
+        pool_pre_ping=True,
+        pool_size=pool.size,
+        max_overflow=pool.overflow,
+        json_deserializer=from_json,
     )
 
 

@@ -25,6 +25,12 @@ class Settings(BaseSettings):
         description="SHA-256 of the operator token that creates local areas "
         "(`inspection-week token operator` makes one)",
     )
+    worker_threads: int | None = Field(
+        default=None,
+        ge=1,
+        le=1000,
+        description="Threads for blocking work (queries, files); default 4 on SQLite, 40 else",
+    )
     token_cache_s: float = Field(
         default=5.0,
         ge=0,
