@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
@@ -18,7 +19,7 @@ from api.deps import authorize
 from api.jobs import JobRunner, fail_stale_jobs
 from api.outbox import start_outbox_sender, stop_outbox_sender
 from api.planners import PLANNERS
-from api.recent import Recent
+from api.recent import Lru, Recent
 from api.routers import (
     audit,
     csv_io,
@@ -43,6 +44,7 @@ from api.settings import Settings, get_settings
 from models.local_area import LocalArea
 
 API_PREFIX = "/api/v1"
+LIST_CACHE_PAGES = 512
 RESOURCE_ROUTERS = (
     local_areas,
     organisations,
@@ -126,6 +128,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.database_url)
     app.state.principals = Recent[str, Principal](settings.token_cache_s)
     app.state.areas = Recent[int, LocalArea](settings.token_cache_s)
+    app.state.list_cache = Lru[tuple[Any, ...], bytes](LIST_CACHE_PAGES)
     app.state.job_runner = JobRunner(app.state.engine, PLANNERS)
     problems.install(app)
     openapi_doc.install(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from sqlalchemy import String, cast, func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 
+from api.deps import Listing, PageParams
 from api.problems import (
     Conflict,
     NotFound,
@@ -54,12 +56,19 @@ def etag(row: Any) -> str:
     return f'"{type(row).__name__.lower()}-{row.id}-v{row.version}"'
 
 
+def etag_matches(header: str | None, tag: str) -> bool:
+    """Whether an If-Match / If-None-Match header names this ETag (or is "*")."""
+    if header is None:
+        return False
+    tags = {t.strip().removeprefix("W/") for t in header.split(",")}
+    return "*" in tags or tag in tags
+
+
 def check_if_match(row: Any, if_match: str | None) -> None:
     """Refuse a write based on a stale copy (someone else changed the row first)."""
     if if_match is None:
         return
-    accepted = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
-    if "*" not in accepted and etag(row) not in accepted:
+    if not etag_matches(if_match, etag(row)):
         raise PreconditionFailed(
             f"{describe(row)} has changed since you read it (now {etag(row)}); "
             "reload it and apply your change again"
@@ -176,18 +185,14 @@ def delete(session: Session, row: Any) -> None:
     commit(session)
 
 
-def list_page(
-    session: Session,
+def _conditions(
     resource: Resource,
     area_id: int,
-    *,
-    limit: int,
-    offset: int,
-    equals: dict[str, Any] | None = None,
-    contains: dict[str, str] | None = None,
-    text: str | None = None,
-) -> tuple[list[Any], int]:
-    """A page of public items filtered by equality, JSON-list membership and free text."""
+    equals: dict[str, Any] | None,
+    contains: dict[str, str] | None,
+    text: str | None,
+) -> list[Any]:
+    """Filters by equality, JSON-list membership and free text, inside the area."""
     model: Any = resource.model
     conditions = [model.local_area_id == area_id]
     for name, value in (equals or {}).items():
@@ -209,17 +214,73 @@ def list_page(
                 )
             )
         )
-    total = session.exec(select(func.count()).select_from(model).where(*conditions)).one()
+    return conditions
+
+
+def _page_items(
+    session: Session, resource: Resource, conditions: list[Any], limit: int, offset: int
+) -> list[Any]:
+    model: Any = resource.model
     page = select(model).where(*conditions).order_by(model.id).offset(offset).limit(limit)
     if resource.to_public is not None:
-        return [resource.to_public(row) for row in session.exec(page).all()], int(total)
-    # Lists are the most read routes: plain rows validated straight into the public
-    # model cost about half of loading ORM objects and converting those.
+        return [resource.to_public(row) for row in session.exec(page).all()]
+    # Plain rows validated straight into the public model cost about half of loading ORM
+    # objects and converting those.
     table_page = page.with_only_columns(*model.__table__.columns)
     validate = resource.public.__pydantic_validator__.validate_python
     rows = session.connection().execute(table_page)
     names = list(rows.keys())
-    return [validate(dict(zip(names, row, strict=True))) for row in rows], int(total)
+    return [validate(dict(zip(names, row, strict=True))) for row in rows]
+
+
+def list_response(
+    session: Session,
+    resource: Resource,
+    page_model: type[BaseModel],
+    area_id: int,
+    page: PageParams,
+    listing: Listing,
+    *,
+    equals: dict[str, Any] | None = None,
+    contains: dict[str, str] | None = None,
+    text: str | None = None,
+) -> Response:
+    """A page of public items as JSON, with an ETag, from memory while nothing changed.
+
+    The filtered rows' count, latest change, sum of versions and highest id (the way
+    Rails keys collection caches) change with every insert, update and delete through this
+    service, so one aggregate query tells whether the page built last time still holds.
+    A client sending the ETag back gets 304.
+    """
+    model: Any = resource.model
+    conditions = _conditions(resource, area_id, equals, contains, text)
+    stamp = session.exec(
+        select(
+            func.count(), func.max(model.updated_at), func.sum(model.version), func.max(model.id)
+        ).where(*conditions)
+    ).one()
+    key = (
+        model.__tablename__,
+        area_id,
+        repr(equals),
+        repr(contains),
+        text,
+        page.limit,
+        page.offset,
+        tuple(stamp),
+    )
+    tag = '"list-' + hashlib.sha256(repr(key).encode()).hexdigest()[:32] + '"'
+    headers = {"ETag": tag}
+    if etag_matches(listing.if_none_match, tag):
+        return Response(status_code=304, headers=headers)
+    body = listing.cache.get(key)
+    if body is None:
+        items = _page_items(session, resource, conditions, page.limit, page.offset)
+        total = int(stamp[0])
+        whole = page_model(items=items, total=total, limit=page.limit, offset=page.offset)
+        body = whole.model_dump_json().encode()
+        listing.cache.put(key, body)
+    return Response(body, headers=headers, media_type="application/json")
 
 
 def json_response(

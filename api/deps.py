@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 from fastapi import Depends, Path, Query, Request
 from sqlmodel import Session
@@ -11,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.auth import Principal, admit, bearer_token, hash_token, identify, is_open
 from api.problems import NotFound
+from api.recent import Lru
 from api.settings import Settings
 from models.inspection import Inspection
 from models.local_area import LocalArea
@@ -153,3 +155,18 @@ def inspection_parent(inspection: InspectionDep) -> int:
     """Scope of resources owned by an inspection: its id."""
     assert inspection.id is not None
     return inspection.id
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What a list request brings besides its filters: the client's ETag and the cache."""
+
+    if_none_match: str | None
+    cache: Lru[tuple[Any, ...], bytes]
+
+
+async def get_listing(request: Request) -> Listing:
+    return Listing(request.headers.get("if-none-match"), request.app.state.list_cache)
+
+
+ListingDep = Annotated[Listing, Depends(get_listing)]

@@ -1,4 +1,5 @@
-"""A small per-process memory of things read from the database in the last few seconds.
+"""Small per-process memories of what was read from the database: for a few seconds
+(``Recent``) or while it still holds (``Lru``).
 
 Each request used to read its token and its local area before anything else; both change
 rarely, so remembering them for ``settings.token_cache_s`` seconds saves a query and a
@@ -9,6 +10,7 @@ other processes see it when their entry runs out.
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from threading import Lock
 from typing import Generic, TypeVar
 
@@ -42,3 +44,27 @@ class Recent(Generic[K, V]):
     def forget(self, key: K) -> None:
         with self._lock:
             self._entries.pop(key, None)
+
+
+class Lru(Generic[K, V]):
+    """The ``size`` most recently used entries; keys carry the state they were built from,
+    so a change makes a new key and old entries simply age out."""
+
+    def __init__(self, size: int) -> None:
+        self._entries: OrderedDict[K, V] = OrderedDict()
+        self._size = size
+        self._lock = Lock()
+
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            value = self._entries.get(key)
+            if value is not None:
+                self._entries.move_to_end(key)
+            return value
+
+    def put(self, key: K, value: V) -> None:
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Response
 
 from api import crud
 from api.crud import Resource
-from api.deps import AreaDep, PageDep, SessionDep
+from api.deps import AreaDep, ListingDep, PageDep, SessionDep
 from api.resource_routes import add_item_routes
 from models.action import (
     Action,
@@ -33,22 +33,21 @@ def list_actions(
     area: AreaDep,
     session: SessionDep,
     page: PageDep,
+    listing: ListingDep,
     progress: Progress | None = None,
     owner_id: int | None = None,
     statement_id: int | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    items, total = crud.list_page(
+    return crud.list_response(
         session,
         ACTION,
+        ActionPage,
         area.id,
-        limit=page.limit,
-        offset=page.offset,
+        page,
+        listing,
         equals={"progress": progress, "owner_id": owner_id, "statement_id": statement_id},
         text=q,
-    )
-    return crud.json_response(
-        ActionPage(items=items, total=total, limit=page.limit, offset=page.offset)
     )
 
 

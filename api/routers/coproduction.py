@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Response
 
 from api import crud
 from api.crud import Resource
-from api.deps import AreaDep, PageDep, SessionDep
+from api.deps import AreaDep, ListingDep, PageDep, SessionDep
 from api.resource_routes import add_item_routes
 from models.coproduction import (
     CoproductionEntry,
@@ -32,21 +32,20 @@ def list_coproduction_entries(
     area: AreaDep,
     session: SessionDep,
     page: PageDep,
+    listing: ListingDep,
     source: Annotated[str | None, Query(max_length=200)] = None,
     owner_id: int | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    items, total = crud.list_page(
+    return crud.list_response(
         session,
         COPRODUCTION_ENTRY,
+        CoproductionEntryPage,
         area.id,
-        limit=page.limit,
-        offset=page.offset,
+        page,
+        listing,
         equals={"source": source, "owner_id": owner_id},
         text=q,
-    )
-    return crud.json_response(
-        CoproductionEntryPage(items=items, total=total, limit=page.limit, offset=page.offset)
     )
 
 

@@ -7,7 +7,7 @@ from pydantic import AwareDatetime, BaseModel
 
 from api import crud
 from api.crud import Resource
-from api.deps import AreaDep, PageDep, SessionDep
+from api.deps import AreaDep, ListingDep, PageDep, SessionDep
 from api.problems import Unprocessable
 from api.readiness import DEFAULT_FRESHNESS_DAYS, Feasibility, area_data_sets, feasibility
 from api.readiness_seed import seed_data_sets
@@ -47,22 +47,21 @@ def list_data_sets(
     area: AreaDep,
     session: SessionDep,
     page: PageDep,
+    listing: ListingDep,
     status: DataSetStatus | None = None,
     owner_id: int | None = None,
     category: Annotated[str | None, Query(max_length=100)] = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    items, total = crud.list_page(
+    return crud.list_response(
         session,
         DATA_SET,
+        DataSetPage,
         area.id,
-        limit=page.limit,
-        offset=page.offset,
+        page,
+        listing,
         equals={"status": status, "owner_id": owner_id, "category": category},
         text=q,
-    )
-    return crud.json_response(
-        DataSetPage(items=items, total=total, limit=page.limit, offset=page.offset)
     )
 
 

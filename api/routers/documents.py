@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from api import crud
 from api.crud import Resource
-from api.deps import AreaDep, PageDep, SessionDep
+from api.deps import AreaDep, ListingDep, PageDep, SessionDep
 from api.readiness_seed import seed_documents
 from api.resource_routes import ERRORS, add_item_routes
 from api.routers.data_sets import SeedResult
@@ -39,18 +39,20 @@ def list_documents(
     area: AreaDep,
     session: SessionDep,
     page: PageDep,
+    listing: ListingDep,
     status: DocumentStatus | None = None,
     kind: DocumentKind | None = None,
     owner_id: int | None = None,
     public_domain: bool | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    items, total = crud.list_page(
+    return crud.list_response(
         session,
         DOCUMENT,
+        DocumentPage,
         area.id,
-        limit=page.limit,
-        offset=page.offset,
+        page,
+        listing,
         equals={
             "status": status,
             "kind": kind,
@@ -58,9 +60,6 @@ def list_documents(
             "public_domain": public_domain,
         },
         text=q,
-    )
-    return crud.json_response(
-        DocumentPage(items=items, total=total, limit=page.limit, offset=page.offset)
     )
 
 

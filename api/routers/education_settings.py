@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Response
 
 from api import crud
 from api.crud import Resource
-from api.deps import AreaDep, PageDep, SessionDep
+from api.deps import AreaDep, ListingDep, PageDep, SessionDep
 from api.resource_routes import add_item_routes
 from models.setting import (
     Setting,
@@ -34,22 +34,21 @@ def list_settings(
     area: AreaDep,
     session: SessionDep,
     page: PageDep,
+    listing: ListingDep,
     setting_type: SettingType | None = None,
     q: Annotated[
         str | None, Query(max_length=200, description="Text in name, URN, postcode")
     ] = None,
 ) -> Response:
-    items, total = crud.list_page(
+    return crud.list_response(
         session,
         SETTING,
+        SettingPage,
         area.id,
-        limit=page.limit,
-        offset=page.offset,
+        page,
+        listing,
         equals={"setting_type": setting_type},
         text=q,
-    )
-    return crud.json_response(
-        SettingPage(items=items, total=total, limit=page.limit, offset=page.offset)
     )
 
 

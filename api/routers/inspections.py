@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from api import crud
 from api.crud import Resource
-from api.deps import AreaDep, PageDep, SessionDep
+from api.deps import AreaDep, ListingDep, PageDep, SessionDep
 from api.problems import Unprocessable
 from api.references import describe
 from api.resource_routes import add_item_routes
@@ -103,20 +103,19 @@ def list_inspections(
     area: AreaDep,
     session: SessionDep,
     page: PageDep,
+    listing: ListingDep,
     framework: Annotated[str | None, Query(max_length=60)] = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    items, total = crud.list_page(
+    return crud.list_response(
         session,
         INSPECTION,
+        InspectionPage,
         area.id,
-        limit=page.limit,
-        offset=page.offset,
+        page,
+        listing,
         equals={"framework": framework},
         text=q,
-    )
-    return crud.json_response(
-        InspectionPage(items=items, total=total, limit=page.limit, offset=page.offset)
     )
 
 

@@ -7,7 +7,7 @@ from pydantic import BaseModel
 
 from api import crud
 from api.crud import Resource
-from api.deps import AreaDep, InspectionDep, PageDep, SessionDep
+from api.deps import AreaDep, InspectionDep, ListingDep, PageDep, SessionDep
 from api.readiness_seed import seed_logistics
 from api.resource_routes import ERRORS, add_item_routes
 from models.action import Progress
@@ -46,17 +46,19 @@ def list_logistics_items(
     inspection: InspectionDep,
     session: SessionDep,
     page: PageDep,
+    listing: ListingDep,
     category: LogisticsCategory | None = None,
     status: Progress | None = None,
     owner_id: int | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    items, total = crud.list_page(
+    return crud.list_response(
         session,
         LOGISTICS_ITEM,
+        LogisticsItemPage,
         area.id,
-        limit=page.limit,
-        offset=page.offset,
+        page,
+        listing,
         equals={
             "inspection_id": inspection.id,
             "category": category,
@@ -64,9 +66,6 @@ def list_logistics_items(
             "owner_id": owner_id,
         },
         text=q,
-    )
-    return crud.json_response(
-        LogisticsItemPage(items=items, total=total, limit=page.limit, offset=page.offset)
     )
 
 

@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from api import crud
 from api.crud import Resource
-from api.deps import AreaDep, InspectionDep, PageDep, SessionDep
+from api.deps import AreaDep, InspectionDep, ListingDep, PageDep, SessionDep
 from api.problems import Unprocessable
 from api.resource_routes import add_item_routes
 from models.meeting_record import (
@@ -69,25 +69,24 @@ def list_meeting_records(
     inspection: InspectionDep,
     session: SessionDep,
     page: PageDep,
+    listing: ListingDep,
     meeting_request_id: int | None = None,
     note_taker_id: int | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    items, total = crud.list_page(
+    return crud.list_response(
         session,
         MEETING_RECORD,
+        MeetingRecordPage,
         area.id,
-        limit=page.limit,
-        offset=page.offset,
+        page,
+        listing,
         equals={
             "inspection_id": inspection.id,
             "meeting_request_id": meeting_request_id,
             "note_taker_id": note_taker_id,
         },
         text=q,
-    )
-    return crud.json_response(
-        MeetingRecordPage(items=items, total=total, limit=page.limit, offset=page.offset)
     )
 
 

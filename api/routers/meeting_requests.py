@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from api import crud
 from api.crud import Resource
-from api.deps import AreaDep, InspectionDep, PageDep, SessionDep
+from api.deps import AreaDep, InspectionDep, ListingDep, PageDep, SessionDep
 from api.problems import Unprocessable
 from api.resource_routes import add_item_routes
 from models.inspection import Inspection
@@ -53,22 +53,21 @@ def list_meeting_requests(
     inspection: InspectionDep,
     session: SessionDep,
     page: PageDep,
+    listing: ListingDep,
     kind: MeetingKind | None = None,
     theme: Annotated[str | None, Query(max_length=100)] = None,
     online: bool | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    items, total = crud.list_page(
+    return crud.list_response(
         session,
         MEETING_REQUEST,
+        MeetingRequestPage,
         area.id,
-        limit=page.limit,
-        offset=page.offset,
+        page,
+        listing,
         equals={"inspection_id": inspection.id, "kind": kind, "theme": theme, "online": online},
         text=q,
-    )
-    return crud.json_response(
-        MeetingRequestPage(items=items, total=total, limit=page.limit, offset=page.offset)
     )
 
 

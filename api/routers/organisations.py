@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Response
 
 from api import crud
 from api.crud import Resource
-from api.deps import AreaDep, PageDep, SessionDep
+from api.deps import AreaDep, ListingDep, PageDep, SessionDep
 from api.resource_routes import add_item_routes
 from models.organisation import (
     Organisation,
@@ -33,20 +33,19 @@ def list_organisations(
     area: AreaDep,
     session: SessionDep,
     page: PageDep,
+    listing: ListingDep,
     kind: OrganisationKind | None = None,
     q: Annotated[str | None, Query(max_length=200, description="Text in the name")] = None,
 ) -> Response:
-    items, total = crud.list_page(
+    return crud.list_response(
         session,
         ORGANISATION,
+        OrganisationPage,
         area.id,
-        limit=page.limit,
-        offset=page.offset,
+        page,
+        listing,
         equals={"kind": kind},
         text=q,
-    )
-    return crud.json_response(
-        OrganisationPage(items=items, total=total, limit=page.limit, offset=page.offset)
     )
 
 

@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from api import crud
 from api.crud import Resource
-from api.deps import AreaDep, PageDep, SessionDep
+from api.deps import AreaDep, ListingDep, PageDep, SessionDep
 from api.problems import Unprocessable
 from api.references import describe
 from api.resource_routes import add_item_routes
@@ -54,6 +54,7 @@ def list_people(
     area: AreaDep,
     session: SessionDep,
     page: PageDep,
+    listing: ListingDep,
     organisation_id: int | None = None,
     kind: PersonKind | None = None,
     theme: Annotated[str | None, Query(max_length=100)] = None,
@@ -61,18 +62,16 @@ def list_people(
         str | None, Query(max_length=200, description="Text in name, email or title")
     ] = None,
 ) -> Response:
-    items, total = crud.list_page(
+    return crud.list_response(
         session,
         PERSON,
+        PersonPage,
         area.id,
-        limit=page.limit,
-        offset=page.offset,
+        page,
+        listing,
         equals={"organisation_id": organisation_id, "kind": kind},
         contains={"themes": theme} if theme else None,
         text=q,
-    )
-    return crud.json_response(
-        PersonPage(items=items, total=total, limit=page.limit, offset=page.offset)
     )
 
 

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from api import crud
 from api.crud import Resource
-from api.deps import AreaDep, PageDep, SessionDep
+from api.deps import AreaDep, ListingDep, PageDep, SessionDep
 from api.resource_routes import ERRORS, add_item_routes
 from api.routers.actions import ACTION
 from models.action import Action, ActionCreate, ActionPublic
@@ -75,22 +75,21 @@ def list_statements(
     area: AreaDep,
     session: SessionDep,
     page: PageDep,
+    listing: ListingDep,
     question: InspectionQuestion | None = None,
     rag: Rag | None = None,
     owner_id: int | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    items, total = crud.list_page(
+    return crud.list_response(
         session,
         STATEMENT,
+        SelfEvaluationStatementPage,
         area.id,
-        limit=page.limit,
-        offset=page.offset,
+        page,
+        listing,
         equals={"question": question, "rag": rag, "owner_id": owner_id},
         text=q,
-    )
-    return crud.json_response(
-        SelfEvaluationStatementPage(items=items, total=total, limit=page.limit, offset=page.offset)
     )
 
 

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from api import crud
 from api.crud import Resource
-from api.deps import AreaDep, PageDep, SessionDep
+from api.deps import AreaDep, ListingDep, PageDep, SessionDep
 from api.resource_routes import ERRORS, add_item_routes
 from models.person import Person
 from models.team_role import (
@@ -51,20 +51,19 @@ def list_team_roles(
     area: AreaDep,
     session: SessionDep,
     page: PageDep,
+    listing: ListingDep,
     role: Role | None = None,
     person_id: int | None = None,
     deputy: bool | None = None,
 ) -> Response:
-    items, total = crud.list_page(
+    return crud.list_response(
         session,
         TEAM_ROLE,
+        TeamRolePage,
         area.id,
-        limit=page.limit,
-        offset=page.offset,
+        page,
+        listing,
         equals={"role": role, "person_id": person_id, "deputy": deputy},
-    )
-    return crud.json_response(
-        TeamRolePage(items=items, total=total, limit=page.limit, offset=page.offset)
     )
 
 

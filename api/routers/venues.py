@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Response
 
 from api import crud
 from api.crud import Resource
-from api.deps import AreaDep, PageDep, SessionDep
+from api.deps import AreaDep, ListingDep, PageDep, SessionDep
 from api.resource_routes import add_item_routes
 from models.venue import Venue, VenueCreate, VenuePage, VenuePublic, VenueUpdate
 
@@ -27,21 +27,20 @@ def list_venues(
     area: AreaDep,
     session: SessionDep,
     page: PageDep,
+    listing: ListingDep,
     step_free: bool | None = None,
     video_conferencing: bool | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    items, total = crud.list_page(
+    return crud.list_response(
         session,
         VENUE,
+        VenuePage,
         area.id,
-        limit=page.limit,
-        offset=page.offset,
+        page,
+        listing,
         equals={"step_free": step_free, "video_conferencing": video_conferencing},
         text=q,
-    )
-    return crud.json_response(
-        VenuePage(items=items, total=total, limit=page.limit, offset=page.offset)
     )
 
 

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Response
 
 from api import crud
 from api.crud import Resource
-from api.deps import AreaDep, InspectionDep, PageDep, SessionDep
+from api.deps import AreaDep, InspectionDep, ListingDep, PageDep, SessionDep
 from api.resource_routes import add_item_routes
 from models.visit_candidate import (
     VisitCandidate,
@@ -36,19 +36,18 @@ def list_visit_candidates(
     inspection: InspectionDep,
     session: SessionDep,
     page: PageDep,
+    listing: ListingDep,
     must_visit: bool | None = None,
     setting_id: int | None = None,
 ) -> Response:
-    items, total = crud.list_page(
+    return crud.list_response(
         session,
         VISIT_CANDIDATE,
+        VisitCandidatePage,
         area.id,
-        limit=page.limit,
-        offset=page.offset,
+        page,
+        listing,
         equals={"inspection_id": inspection.id, "must_visit": must_visit, "setting_id": setting_id},
-    )
-    return crud.json_response(
-        VisitCandidatePage(items=items, total=total, limit=page.limit, offset=page.offset)
     )
 
 
