@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -74,6 +75,11 @@ def serve(
 ) -> None:
     """Apply migrations, then serve the API (docs at /docs)."""
     settings = get_settings()
+    if "public_base_url" not in settings.model_fields_set:
+        # Links in feeds and emails should point where this server listens.
+        os.environ["PUBLIC_BASE_URL"] = f"http://{host}:{port}"
+        get_settings.cache_clear()
+        settings = get_settings()
     migrate(settings.database_url)
     if demo:
         _load_demo(settings)
