@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
-from threading import Lock
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Request, Response, status
@@ -28,6 +26,7 @@ from api.crud import commit
 from api.deps import AreaDep, InspectionDep, PageDep, SessionDep, SettingsDep
 from api.problems import NotFound, Problem, Unprocessable
 from api.publishing import event_of
+from api.recent import Lru
 from api.routing import include_flat
 from api.settings import Settings
 from models.calendar_state import CalendarAttendance, CalendarItem
@@ -174,33 +173,15 @@ def revoke_feed_token(
 # --- the feed itself -------------------------------------------------------------------------
 
 
-class FeedCache:
+FeedEntry = tuple[bytes, str, datetime]
+"""A feed's body, ETag and Last-Modified."""
+
+
+def _cache(request: Request) -> Lru[tuple[Any, ...], FeedEntry]:
     """Feed bodies by (token hash, calendar state): a change of state is a new key."""
-
-    def __init__(self, size: int = _CACHE_SIZE) -> None:
-        self._entries: OrderedDict[tuple[Any, ...], tuple[bytes, str, datetime]] = OrderedDict()
-        self._size = size
-        self._lock = Lock()
-
-    def get(self, key: tuple[Any, ...]) -> tuple[bytes, str, datetime] | None:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None:
-                self._entries.move_to_end(key)
-            return entry
-
-    def put(self, key: tuple[Any, ...], entry: tuple[bytes, str, datetime]) -> None:
-        with self._lock:
-            self._entries[key] = entry
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
-
-
-def _cache(request: Request) -> FeedCache:
     cache = getattr(request.app.state, "feed_cache", None)
     if cache is None:
-        cache = request.app.state.feed_cache = FeedCache()
+        cache = request.app.state.feed_cache = Lru[tuple[Any, ...], FeedEntry](_CACHE_SIZE)
     return cache
 
 
@@ -360,8 +341,8 @@ async def get_feed(
 
 
 def _feed_entry(
-    engine: Engine, cache: FeedCache, token: str, refresh: timedelta
-) -> tuple[bytes, str, datetime] | None:
+    engine: Engine, cache: Lru[tuple[Any, ...], FeedEntry], token: str, refresh: timedelta
+) -> FeedEntry | None:
     """The feed's body, ETag and Last-Modified; None for an unknown or revoked token."""
     token_hash = hash_feed_token(token)
     with engine.connect() as connection:
