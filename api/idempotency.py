@@ -1,21 +1,24 @@
 """Idempotency-Key on the POSTs that publish or send (the IETF httpapi draft's rules).
 
 The first answer is stored with the change it made and replayed, byte for byte, to a retry
-with the same key; the same key on another route is a 422; a retry racing the first
+with the same key within a day; the same key on another route is a 422; a retry racing the first
 request gets 409 and changes nothing. Solving has its own form: the key finds the job.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Header, Request, Response
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
 
 from api.crud import json_response
 from api.problems import Unprocessable
 from models.idempotency import IdempotentResponse
+from models.types import utc_now
 
 IdempotencyKey = Annotated[
     str | None,
@@ -26,6 +29,8 @@ IdempotencyKey = Annotated[
     ),
 ]
 REPLAYED = "Idempotent-Replayed"
+KEYS_KEPT = timedelta(hours=24)
+"""A retry later than this is a new request (the draft lets keys expire)."""
 
 
 def _request_of(request: Request) -> str:
@@ -68,6 +73,11 @@ def answer(
     """The answer to send, recorded under the key in the caller's transaction (commit next)."""
     response = json_response(result, status_code)
     if key is not None:
+        session.execute(
+            delete(IdempotentResponse).where(
+                col(IdempotentResponse.created_at) < utc_now() - KEYS_KEPT
+            )
+        )
         session.add(
             IdempotentResponse(
                 inspection_id=inspection_id,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, func, select
 
+from models.idempotency import IdempotentResponse
 from models.outbox import OutboxMessage, OutboxStatus
 from tests.plans.conftest import SmallInspection, solve
 
@@ -65,3 +68,20 @@ def test_a_resend_retried_with_its_key_queues_the_message_once(
     retry = client.post(url, headers={"Idempotency-Key": "again-1"})
     assert retry.status_code == 200 and retry.content == first.content
     assert client.post(url).status_code == 409  # without the key: it is no longer failed
+
+
+def test_keys_older_than_a_day_are_forgotten(
+    client: TestClient, small: SmallInspection, engine: Engine
+) -> None:
+    number = solve(client, small.url, "strategy")["result_version"]
+    url = f"{small.url}/strategy/versions/{number}/publish"
+    assert client.post(url, headers={"Idempotency-Key": "old"}).status_code == 200
+    with Session(engine) as session:
+        old = session.exec(select(IdempotentResponse)).one()
+        old.created_at = old.created_at - timedelta(hours=25)
+        session.add(old)
+        session.commit()
+    assert client.post(url, headers={"Idempotency-Key": "new"}).status_code == 200
+    with Session(engine) as session:
+        assert [r.key for r in session.exec(select(IdempotentResponse)).all()] == ["new"]
+    assert "Idempotent-Replayed" not in client.post(url, headers={"Idempotency-Key": "old"}).headers
