@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Path, Query, Request
+from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -46,7 +47,7 @@ SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-async def authorize(request: Request, session: SessionDep, settings: SettingsDep) -> None:
+async def authorize(request: Request, settings: SettingsDep) -> None:
     """Every /api/v1 route: a valid token with the role the method needs (see api.auth).
 
     The open routes (health, feeds, RSVP links) need no database work here at all, and a
@@ -59,19 +60,26 @@ async def authorize(request: Request, session: SessionDep, settings: SettingsDep
     cache = request.app.state.principals
     principal = cache.get(digest)
     if principal is None:
-        principal = await run_in_threadpool(identify, session, token, settings.operator_token_hash)
+        principal = await run_in_threadpool(
+            _identify, request.app.state.engine, token, settings.operator_token_hash
+        )
         if principal is not None:
             cache.put(digest, principal)
     admit(request, principal)
+
+
+def _identify(engine: Engine, token: str, operator_hash: str | None) -> Principal | None:
+    # A session of its own, closed in this thread hop: the request's session takes a
+    # connection only when the route itself needs one.
+    with Session(engine) as session:
+        return identify(session, token, operator_hash)
 
 
 def principal_of(request: Request) -> Principal | None:
     return getattr(request.state, "principal", None)
 
 
-async def get_area(
-    request: Request, session: SessionDep, area_id: Annotated[int, Path(ge=1)]
-) -> LocalArea:
+async def get_area(request: Request, area_id: Annotated[int, Path(ge=1)]) -> LocalArea:
     """The area in the path, as the scope of a route: remembered for a few seconds.
 
     A detached copy: routes read its id and code. Routes that change the area itself use
@@ -81,17 +89,18 @@ async def get_area(
     areas = request.app.state.areas
     area: LocalArea | None = areas.get(area_id)
     if area is None:
-        area = await run_in_threadpool(_detached_area, session, area_id)
+        area = await run_in_threadpool(_detached_area, request.app.state.engine, area_id)
         areas.put(area_id, area)
     return area
 
 
-def _detached_area(session: Session, area_id: int) -> LocalArea:
-    area = session.get(LocalArea, area_id)
-    if area is None:
-        raise NotFound(f"local area {area_id} does not exist")
-    session.expunge(area)
-    return area
+def _detached_area(engine: Engine, area_id: int) -> LocalArea:
+    with Session(engine, expire_on_commit=False) as session:
+        area = session.get(LocalArea, area_id)
+        if area is None:
+            raise NotFound(f"local area {area_id} does not exist")
+        session.expunge(area)
+        return area
 
 
 def _check_can_see(request: Request, area_id: int) -> None:
