@@ -102,7 +102,8 @@ def finish_plan(
 
 
 LARGE_MODEL_VARIABLES = 6_000
-"""Above this, presolve probing costs seconds of a 30 s budget on two cores for little gain."""
+"""Above this, presolve probing costs seconds of a 30 s budget on two cores for little gain,
+and the search is LNS from the hint, so a better constructive start pays (see :func:`solve`)."""
 
 
 def _is_large(built: StrategyModel) -> bool:
@@ -151,11 +152,12 @@ def solve(
     """Best timetable found within the limits of ``options`` (the time limit includes
     building the model and the hint).
 
-    Large models start from the cheaper of first fit and best fit: on the large
-    benchmark best fit costs about half as much (1,017 against 2,192) and CP-SAT's 30 s
-    plans from it were 853 to 862 against 1,012 from first fit (one shared-machine run
-    each). On typical ones the first-fit hint is kept: from best fit the proof took
-    longer and varied more (3 to 12 CPU s against 3.4 to 4.1).
+    Large models start from the cheaper of first fit and best fit (0.6 s more on the large
+    benchmark): best fit costs about half as much there (1,017 against 2,192), and the
+    LNS workers took it to 809-863 in 30 s over 13 shared-machine runs, against 974-1,282
+    from first fit. On smaller models the first-fit hint is kept: on the typical
+    benchmark the proof took longer and varied more from best fit (3 to 12 CPU s
+    against 3.1 to 4.4).
 
     ``report.objective`` is the plan's cost as :func:`analyse` computes it; ``report.bound``
     is CP-SAT's proven lower bound, so ``report.gap`` is honest whichever plan is returned.
