@@ -1,8 +1,10 @@
-"""First-fit baseline: what a coordinator does by hand, and the solver's starting hint.
+"""Constructive plans: first fit (what a coordinator does by hand, the benchmark baseline)
+and best fit (the solver's starting hint on large models).
 
-Meetings go in one by one, most constrained first, at the earliest time and the smallest
-venue that work given everything already placed; whoever is free is invited along. The
-same placement builder serves :mod:`suggest`, which tries every time for one meeting.
+Meetings go in one by one, most constrained first; whoever is free is invited along.
+First fit takes the earliest time and the smallest venue that work given everything
+already placed; best fit the time and venue that leave out the fewest invitees. The same
+placement builder serves :mod:`suggest`, which tries every time for one meeting.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from scheduler.strategy.analysis import plan_cost
 from scheduler.strategy.constraints import buffer_minutes
 from scheduler.strategy.options import MeetingOptions, StartOption, all_options
 from scheduler.strategy.plan import Placement, StrategyPlan, Unplaced
-from scheduler.strategy.problem import StrategyProblem
+from scheduler.strategy.problem import StrategyProblem, inside_any
 from scheduler.strategy.timeline import Timeline
 from scheduler.strategy.validation import PlanChecker
 
@@ -170,16 +172,11 @@ def first_fit(
     return None
 
 
-def greedy(problem: StrategyProblem) -> StrategyPlan:
-    """First-fit plan, costed on the same objective as the solver."""
-    from scheduler.strategy.reasons import unplaced_reasons
-
-    started = wallclock.perf_counter()
-    timeline = Timeline(problem)
-    options = all_options(problem, timeline)
-    occupancy = Occupancy(problem, timeline)
-    checker = PlanChecker(problem)
-    order = sorted(
+def _placement_order(
+    problem: StrategyProblem, options: dict[int, MeetingOptions]
+) -> list[MeetingOptions]:
+    """Fixed and pinned meetings first, then those with the fewest possible starts."""
+    return sorted(
         options.values(),
         key=lambda o: (
             o.meeting.fixed_start is None and o.meeting.id not in problem.pinned_ids,
@@ -188,13 +185,66 @@ def greedy(problem: StrategyProblem) -> StrategyPlan:
             o.meeting.id,
         ),
     )
-    plan = StrategyPlan(
-        report=SolveReport(SolveStatus.UNKNOWN, None, None, None, 0.0), solver="greedy"
-    )
-    for option in order:
+
+
+def _attendance_cost(problem: StrategyProblem, option: MeetingOptions, p: Placement) -> int:
+    """The part of the objective one placement decides alone: invitees it leaves out,
+    reps short of those asked, and a start outside the preferred times."""
+    meeting, w = option.meeting, problem.weights
+    cost = w.optional_missed * (len(meeting.optional_ids) - len(p.optional_ids))
+    cost += w.frontline_missed * (len(meeting.frontline_ids) - len(p.frontline_ids))
+    cost += w.parent_rep_short * max(0, meeting.parent_reps_wanted - len(p.parent_rep_ids))
+    if meeting.preferred and not inside_any(meeting.preferred, p.start, p.end):
+        cost += w.preferred_missed
+    return cost
+
+
+def best_fit(
+    occupancy: Occupancy, checker: PlanChecker, option: MeetingOptions, plan: StrategyPlan
+) -> Placement | None:
+    """The placement of one meeting that leaves out the fewest invitees (by cost) given
+    the plan so far; the earliest start and smallest venue among equals.
+
+    Also costing the few cheapest candidates on the whole partial plan (idle time, venue
+    changes, balance) was tried and gave costlier plans on the large benchmark (1,080 to
+    1,165 against 1,017). Re-placing meetings one at a time afterwards gained little for
+    its time (1,017 to 957 in 6 s; CP-SAT's LNS gets further in a second).
+    """
+    problem = occupancy.problem
+    candidates: list[tuple[int, int, Placement]] = []
+    for k in range(len(option.starts)):
+        for venue_id in venue_order(problem, option):
+            if venue_id is not None and (
+                k not in option.venues[venue_id]
+                or not occupancy.venue_free(venue_id, option.starts[k])
+            ):
+                continue
+            placement = build_placement(occupancy, option, k, venue_id)
+            if placement is not None:
+                cost = _attendance_cost(problem, option, placement)
+                candidates.append((cost, len(candidates), placement))
+    candidates.sort(key=lambda c: c[:2])
+    for _, _, placement in candidates:
+        if not checker.placement_against(plan, placement):
+            return placement
+    return None
+
+
+def _construct(problem: StrategyProblem, name: str, best: bool) -> StrategyPlan:
+    """One meeting at a time, most constrained first; first fit or best fit."""
+    from scheduler.strategy.reasons import unplaced_reasons
+
+    started = wallclock.perf_counter()
+    timeline = Timeline(problem)
+    options = dict(all_options(problem, timeline))
+    occupancy = Occupancy(problem, timeline)
+    checker = PlanChecker(problem)
+    plan = StrategyPlan(report=SolveReport(SolveStatus.UNKNOWN, None, None, None, 0.0), solver=name)
+    place = best_fit if best else first_fit
+    for option in _placement_order(problem, options):
         if not option.starts:
             continue
-        placement = first_fit(occupancy, checker, option, plan)
+        placement = place(occupancy, checker, option, plan)
         if placement is not None:
             occupancy.add(placement)
             plan = plan.with_placement(placement)
@@ -213,3 +263,13 @@ def greedy(problem: StrategyProblem) -> StrategyPlan:
         wall_s=round(wallclock.perf_counter() - started, 4),
     )
     return replace(plan, report=report)
+
+
+def greedy(problem: StrategyProblem) -> StrategyPlan:
+    """First-fit plan, costed on the same objective as the solver (the benchmark baseline)."""
+    return _construct(problem, "greedy", best=False)
+
+
+def best_fit_plan(problem: StrategyProblem) -> StrategyPlan:
+    """Best-fit plan: each meeting where it costs least given those already placed."""
+    return _construct(problem, "best-fit", best=True)

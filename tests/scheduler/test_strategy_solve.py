@@ -7,6 +7,7 @@ import json
 from scheduler.plan import AttendeeRole
 from scheduler.solving import SolveOptions, SolveStatus
 from scheduler.strategy import StrategyPlan, analyse, greedy, solve, validate
+from scheduler.strategy.greedy import best_fit_plan
 from scheduler.strategy.instances import generate
 from tests.scheduler.strategy_fixtures import FAST, at, meeting, people, problem, replace_person
 
@@ -53,6 +54,14 @@ def test_cp_sat_is_never_worse_than_the_greedy_baseline() -> None:
     assert validate(p, baseline) == [] and validate(p, plan) == []
     assert baseline.report.objective is not None and plan.report.objective is not None
     assert plan.report.objective <= baseline.report.objective
+
+
+def test_the_best_fit_plan_is_sound_and_costed_like_the_solver() -> None:
+    p = problem(*workshop())
+    plan = best_fit_plan(p)
+    assert validate(p, plan) == []
+    assert len(plan.placements) == len(p.meetings)
+    assert plan.report.objective == analyse(p, plan).total
 
 
 def test_stopping_early_keeps_the_best_plan_so_far() -> None:
