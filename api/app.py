@@ -129,6 +129,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.principals = Recent[str, Principal](settings.token_cache_s)
     app.state.areas = Recent[int, LocalArea](settings.token_cache_s)
     app.state.list_cache = Lru[tuple[Any, ...], bytes](LIST_CACHE_PAGES)
+    app.state.recent_feeds = Recent[str, Any](settings.token_cache_s)
     app.state.job_runner = JobRunner(app.state.engine, PLANNERS)
     problems.install(app)
     openapi_doc.install(app)

@@ -45,6 +45,10 @@ class Recent(Generic[K, V]):
         with self._lock:
             self._entries.pop(key, None)
 
+    def clear(self) -> None:
+        with self._lock:
+            self._entries = {}
+
 
 class Lru(Generic[K, V]):
     """The ``size`` most recently used entries; keys carry the state they were built from,

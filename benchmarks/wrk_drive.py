@@ -81,7 +81,7 @@ def run(base: str, plan: dict[str, Any], clients: int, seconds: float) -> dict[s
                 "wrk",
                 "-t1",
                 f"-c{clients}",
-                f"-d{seconds}s",
+                f"-d{max(1, round(seconds))}s",
                 "--timeout",
                 "30s",
                 "-s",

@@ -236,6 +236,7 @@ def plan_router(planner: Planner) -> APIRouter:
         )
         response = idempotency.answer(session, inspection.id, idempotency_key, request, result)
         commit(session)
+        request.app.state.recent_feeds.clear()  # subscribers of this process see it at once
         return response
 
     @router.put(

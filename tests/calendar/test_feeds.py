@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from datetime import timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
@@ -14,6 +15,7 @@ import vobject
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from api.app import create_app
 from api.settings import Settings
 from tests.calendar.conftest import NOTICE, Week, at, plan_items, publish
 from tests.scheduler.test_ical import read_with_icaljs
@@ -252,3 +254,29 @@ def test_only_an_inspector_has_an_inspector_feed(client: TestClient, published: 
 def test_managing_feed_tokens_needs_an_api_token(anonymous: TestClient, published: Week) -> None:
     assert anonymous.post(tokens_url(published), json={"kind": "week"}).status_code == 401
     assert anonymous.get(tokens_url(published)).status_code == 401
+
+
+def test_a_feed_polled_again_within_the_token_cache_time_comes_from_memory(
+    client: TestClient, engine: Engine, published: Week, settings: Settings
+) -> None:
+    # A change published by another process shows once this process's memory of the feed
+    # (TOKEN_CACHE_S) runs out; revoking through this process is seen at once.
+    remembering = create_app(settings.model_copy(update={"token_cache_s": 1.0}))
+    remembering.state.engine = engine
+    created = new_feed(client, published, "person", published.person("dai"))
+    path = feed_path(created)
+    poller = TestClient(remembering)
+    first = poller.get(path)
+    moved = [
+        dataclasses.replace(i, start=at(2, 13), end=at(2, 14)) if i.key == "meeting:2" else i
+        for i in plan_items(published)
+    ]
+    publish(engine, published, moved, settings, LATER)
+    assert poller.get(path).headers["etag"] == first.headers["etag"]
+    time.sleep(1.1)
+    assert poller.get(path).headers["etag"] != first.headers["etag"]
+
+    tokens = f"/api/v1/areas/{published.area_id}/inspections/{published.inspection_id}/feed-tokens"
+    operator = TestClient(remembering, headers=dict(client.headers))
+    assert operator.delete(f"{tokens}/{created['id']}").status_code == 204
+    assert poller.get(path).status_code == 404
