@@ -1,8 +1,9 @@
 """Subscription feeds: tokens for a person, an inspector, a venue or the whole week, and the feed.
 
-``GET /api/v1/feeds/{token}.ics`` needs nothing but the token. The token is looked up (as its
-hash) on every request, so a revoked token answers 404 at once; the body is cached per token
-and per state of the published calendar, so a change is seen at the next poll.
+``GET /api/v1/feeds/{token}.ics`` needs nothing but the token (looked up as its hash). A
+process remembers a feed it served for TOKEN_CACHE_S seconds; after that one query tells
+whether the published calendar changed, and the body is rebuilt only then. Revoking or
+publishing through the same process is seen at once, through another within that time.
 """
 
 from __future__ import annotations
