@@ -271,19 +271,15 @@ def list_response(
     )
     tag = '"list-' + hashlib.sha256(repr(key).encode()).hexdigest()[:32] + '"'
     headers = {"ETag": tag}
-    not_modified = etag_matches(listing.if_none_match, tag)
-    body = None if not_modified else listing.cache.get(key)
-    if body is None and not not_modified:
+    if etag_matches(listing.if_none_match, tag):
+        return Response(status_code=304, headers=headers)
+    body = listing.cache.get(key)
+    if body is None:
         items = _page_items(session, resource, conditions, page.limit, page.offset)
         total = int(stamp[0])
         whole = page_model(items=items, total=total, limit=page.limit, offset=page.offset)
         body = whole.model_dump_json().encode()
         listing.cache.put(key, body)
-    # End the read here, in the route's thread: on a server database that is a round trip
-    # the request would otherwise make in one more thread hop after the route.
-    session.rollback()
-    if body is None:
-        return Response(status_code=304, headers=headers)
     return Response(body, headers=headers, media_type="application/json")
 
 
