@@ -6,13 +6,14 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Response
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import String, cast, func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import Listing, PageParams
 from api.problems import (
@@ -25,6 +26,8 @@ from api.problems import (
 )
 from api.references import check_targets, describe, label, refuse_if_referenced
 from models.types import MAX_ROW_ID, row_values, utc_now
+
+T = TypeVar("T")
 
 Prepare = Callable[[Session, Any, dict[str, Any], Any | None], None]
 """Hook(session, area, values, existing_row) that derives fields or adds domain checks."""
@@ -298,3 +301,16 @@ def json_response(
         headers=headers,
         media_type="application/json",
     )
+
+
+async def read(session: Session, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run a read-only piece of database work: on SQLite at once, elsewhere in a thread.
+
+    A read on SQLite in WAL mode never waits for a lock: it is CPU work on local pages, like
+    building the JSON after it, so it runs on the event loop and saves the thread hop (and
+    the GIL handovers between threads its driver makes for every row). On a server database
+    a read is a network round trip, which must not block the loop.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        return work(*args, **kwargs)
+    return await run_in_threadpool(lambda: work(*args, **kwargs))

@@ -29,7 +29,7 @@ router = APIRouter(prefix="/areas/{area_id}/actions", tags=["action plan"])
 
 
 @router.get("", response_model=ActionPage, summary="List the action plan")
-def list_actions(
+async def list_actions(
     area: AreaDep,
     session: SessionDep,
     page: PageDep,
@@ -39,7 +39,9 @@ def list_actions(
     statement_id: int | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    return crud.list_response(
+    return await crud.read(
+        session,
+        crud.list_response,
         session,
         ACTION,
         ActionPage,

@@ -28,7 +28,7 @@ router = APIRouter(prefix="/areas/{area_id}/coproduction", tags=["co-production"
 
 
 @router.get("", response_model=CoproductionEntryPage, summary="List the we said, we did log")
-def list_coproduction_entries(
+async def list_coproduction_entries(
     area: AreaDep,
     session: SessionDep,
     page: PageDep,
@@ -37,7 +37,9 @@ def list_coproduction_entries(
     owner_id: int | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    return crud.list_response(
+    return await crud.read(
+        session,
+        crud.list_response,
         session,
         COPRODUCTION_ENTRY,
         CoproductionEntryPage,

@@ -43,7 +43,7 @@ router = APIRouter(prefix="/areas/{area_id}/data-sets", tags=["data sets"])
 
 
 @router.get("", response_model=DataSetPage, summary="List data sets")
-def list_data_sets(
+async def list_data_sets(
     area: AreaDep,
     session: SessionDep,
     page: PageDep,
@@ -53,7 +53,9 @@ def list_data_sets(
     category: Annotated[str | None, Query(max_length=100)] = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    return crud.list_response(
+    return await crud.read(
+        session,
+        crud.list_response,
         session,
         DATA_SET,
         DataSetPage,

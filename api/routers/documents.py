@@ -35,7 +35,7 @@ router = APIRouter(prefix="/areas/{area_id}/documents", tags=["documents"])
 
 
 @router.get("", response_model=DocumentPage, summary="List documents")
-def list_documents(
+async def list_documents(
     area: AreaDep,
     session: SessionDep,
     page: PageDep,
@@ -46,7 +46,9 @@ def list_documents(
     public_domain: bool | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    return crud.list_response(
+    return await crud.read(
+        session,
+        crud.list_response,
         session,
         DOCUMENT,
         DocumentPage,

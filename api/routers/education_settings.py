@@ -30,7 +30,7 @@ router = APIRouter(prefix="/areas/{area_id}/settings", tags=["settings"])
 
 
 @router.get("", response_model=SettingPage, summary="List education settings")
-def list_settings(
+async def list_settings(
     area: AreaDep,
     session: SessionDep,
     page: PageDep,
@@ -40,7 +40,9 @@ def list_settings(
         str | None, Query(max_length=200, description="Text in name, URN, postcode")
     ] = None,
 ) -> Response:
-    return crud.list_response(
+    return await crud.read(
+        session,
+        crud.list_response,
         session,
         SETTING,
         SettingPage,

@@ -99,7 +99,7 @@ router = APIRouter(prefix="/areas/{area_id}/inspections", tags=["inspections"])
 
 
 @router.get("", response_model=InspectionPage, summary="List inspections")
-def list_inspections(
+async def list_inspections(
     area: AreaDep,
     session: SessionDep,
     page: PageDep,
@@ -107,7 +107,9 @@ def list_inspections(
     framework: Annotated[str | None, Query(max_length=60)] = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    return crud.list_response(
+    return await crud.read(
+        session,
+        crud.list_response,
         session,
         INSPECTION,
         InspectionPage,

@@ -41,7 +41,7 @@ router = APIRouter(
 
 
 @router.get("", response_model=LogisticsItemPage, summary="List the logistics checklist")
-def list_logistics_items(
+async def list_logistics_items(
     area: AreaDep,
     inspection: InspectionDep,
     session: SessionDep,
@@ -52,7 +52,9 @@ def list_logistics_items(
     owner_id: int | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    return crud.list_response(
+    return await crud.read(
+        session,
+        crud.list_response,
         session,
         LOGISTICS_ITEM,
         LogisticsItemPage,

@@ -64,7 +64,7 @@ router = APIRouter(
 
 
 @router.get("", response_model=MeetingRecordPage, summary="List meeting records")
-def list_meeting_records(
+async def list_meeting_records(
     area: AreaDep,
     inspection: InspectionDep,
     session: SessionDep,
@@ -74,7 +74,9 @@ def list_meeting_records(
     note_taker_id: int | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    return crud.list_response(
+    return await crud.read(
+        session,
+        crud.list_response,
         session,
         MEETING_RECORD,
         MeetingRecordPage,

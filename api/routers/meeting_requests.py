@@ -48,7 +48,7 @@ router = APIRouter(
 
 
 @router.get("", response_model=MeetingRequestPage, summary="List meeting requests")
-def list_meeting_requests(
+async def list_meeting_requests(
     area: AreaDep,
     inspection: InspectionDep,
     session: SessionDep,
@@ -59,7 +59,9 @@ def list_meeting_requests(
     online: bool | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    return crud.list_response(
+    return await crud.read(
+        session,
+        crud.list_response,
         session,
         MEETING_REQUEST,
         MeetingRequestPage,

@@ -29,7 +29,7 @@ router = APIRouter(prefix="/areas/{area_id}/organisations", tags=["organisations
 
 
 @router.get("", response_model=OrganisationPage, summary="List organisations")
-def list_organisations(
+async def list_organisations(
     area: AreaDep,
     session: SessionDep,
     page: PageDep,
@@ -37,7 +37,9 @@ def list_organisations(
     kind: OrganisationKind | None = None,
     q: Annotated[str | None, Query(max_length=200, description="Text in the name")] = None,
 ) -> Response:
-    return crud.list_response(
+    return await crud.read(
+        session,
+        crud.list_response,
         session,
         ORGANISATION,
         OrganisationPage,

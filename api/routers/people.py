@@ -50,7 +50,7 @@ router = APIRouter(prefix="/areas/{area_id}/people", tags=["people"])
 
 
 @router.get("", response_model=PersonPage, summary="List people")
-def list_people(
+async def list_people(
     area: AreaDep,
     session: SessionDep,
     page: PageDep,
@@ -62,7 +62,9 @@ def list_people(
         str | None, Query(max_length=200, description="Text in name, email or title")
     ] = None,
 ) -> Response:
-    return crud.list_response(
+    return await crud.read(
+        session,
+        crud.list_response,
         session,
         PERSON,
         PersonPage,

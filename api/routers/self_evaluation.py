@@ -71,7 +71,7 @@ router = APIRouter(prefix="/areas/{area_id}/self-evaluation", tags=["self-evalua
 
 
 @router.get("", response_model=SelfEvaluationStatementPage, summary="List SEF statements")
-def list_statements(
+async def list_statements(
     area: AreaDep,
     session: SessionDep,
     page: PageDep,
@@ -81,7 +81,9 @@ def list_statements(
     owner_id: int | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    return crud.list_response(
+    return await crud.read(
+        session,
+        crud.list_response,
         session,
         STATEMENT,
         SelfEvaluationStatementPage,

@@ -47,7 +47,7 @@ router = APIRouter(prefix="/areas/{area_id}/team-roles", tags=["team and roles"]
 
 
 @router.get("", response_model=TeamRolePage, summary="List team roles")
-def list_team_roles(
+async def list_team_roles(
     area: AreaDep,
     session: SessionDep,
     page: PageDep,
@@ -56,7 +56,9 @@ def list_team_roles(
     person_id: int | None = None,
     deputy: bool | None = None,
 ) -> Response:
-    return crud.list_response(
+    return await crud.read(
+        session,
+        crud.list_response,
         session,
         TEAM_ROLE,
         TeamRolePage,

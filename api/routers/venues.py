@@ -23,7 +23,7 @@ router = APIRouter(prefix="/areas/{area_id}/venues", tags=["venues"])
 
 
 @router.get("", response_model=VenuePage, summary="List venues")
-def list_venues(
+async def list_venues(
     area: AreaDep,
     session: SessionDep,
     page: PageDep,
@@ -32,7 +32,9 @@ def list_venues(
     video_conferencing: bool | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    return crud.list_response(
+    return await crud.read(
+        session,
+        crud.list_response,
         session,
         VENUE,
         VenuePage,

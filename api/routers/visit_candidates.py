@@ -31,7 +31,7 @@ router = APIRouter(
 
 
 @router.get("", response_model=VisitCandidatePage, summary="List visit candidates")
-def list_visit_candidates(
+async def list_visit_candidates(
     area: AreaDep,
     inspection: InspectionDep,
     session: SessionDep,
@@ -40,7 +40,9 @@ def list_visit_candidates(
     must_visit: bool | None = None,
     setting_id: int | None = None,
 ) -> Response:
-    return crud.list_response(
+    return await crud.read(
+        session,
+        crud.list_response,
         session,
         VISIT_CANDIDATE,
         VisitCandidatePage,
