@@ -6,6 +6,7 @@ List routes stay in each resource's router, because their filters differ.
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Request, Response, status
+from sqlmodel import Session
 
 from api import crud
 from api.crud import Resource
@@ -63,10 +64,13 @@ def add_item_routes(router: APIRouter, resource: Resource, id_name: str) -> None
         name=f"get_{name}",
         summary=f"Read a {resource.label}",
     )
-    def read_item(
+    async def read_item(
         item_id: item_id_param, area: AreaDep, session: SessionDep, scope: Scope
     ) -> Response:
-        row = crud.get_owned(session, resource, area.id, item_id, scope)
+        return await crud.read(session, read_one, session, area.id, item_id, scope)
+
+    def read_one(session: Session, area_id: int, item_id: int, scope: int | None) -> Response:
+        row = crud.get_owned(session, resource, area_id, item_id, scope)
         return crud.json_response(resource.present(row), headers={"ETag": crud.etag(row)})
 
     @router.patch(
