@@ -18,6 +18,7 @@ import asyncio
 from dataclasses import dataclass
 
 import anyio.to_thread
+from sqlalchemy import Engine
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 
@@ -39,6 +40,17 @@ SERVER_THREADS = 40
 
 def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
+
+
+def runs_on_loop(engine: Engine) -> bool:
+    """Whether the engine's reads run on the event loop rather than in the threadpool.
+
+    A read on SQLite in WAL mode never waits for a lock: it is CPU work on local pages, like
+    building the JSON after it, so doing it on the loop saves a thread hop and the GIL
+    handovers between threads its driver makes for every row. On a server database a read
+    is a network round trip, which must not block the loop.
+    """
+    return is_sqlite(engine.url.drivername)
 
 
 def pool_for(url: str) -> PoolSize:

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 from starlette.concurrency import run_in_threadpool
 
+from api.capacity import runs_on_loop
 from api.deps import Listing, PageParams
 from api.problems import (
     Conflict,
@@ -304,13 +305,8 @@ def json_response(
 
 
 async def read(session: Session, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run a read-only piece of database work: on SQLite at once, elsewhere in a thread.
-
-    A read on SQLite in WAL mode never waits for a lock: it is CPU work on local pages, like
-    building the JSON after it, so it runs on the event loop and saves the thread hop (and
-    the GIL handovers between threads its driver makes for every row). On a server database
-    a read is a network round trip, which must not block the loop.
-    """
-    if session.get_bind().dialect.name == "sqlite":
-        return work(*args, **kwargs)
-    return await run_in_threadpool(lambda: work(*args, **kwargs))
+    """Run ``work(session, ...)``, a read-only piece of database work, where the engine
+    runs reads: on the event loop or in the threadpool (see api.capacity.runs_on_loop)."""
+    if runs_on_loop(session.get_bind().engine):
+        return work(session, *args, **kwargs)
+    return await run_in_threadpool(work, session, *args, **kwargs)

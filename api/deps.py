@@ -12,6 +12,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from api.auth import Principal, admit, bearer_token, hash_token, identify, is_open
+from api.capacity import runs_on_loop
 from api.problems import NotFound
 from api.recent import Lru
 from api.settings import Settings
@@ -22,17 +23,16 @@ from models.local_area import LocalArea
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """A session for the request, opened on the event loop: creating one does no I/O.
 
-    Queries run in the threadpool with the route. Closing ends the read transaction: on
-    SQLite that is a local call of microseconds, done here; on a server database it is a
-    round trip, done in the threadpool. Both save the two thread hops a sync generator
-    dependency costs on every request.
+    Closing ends the read transaction: where reads run on the loop (SQLite) that is done
+    here; on a server database it is a round trip, done in the threadpool. Both save the two
+    thread hops a sync generator dependency costs on every request.
     """
     engine = request.app.state.engine
     session = Session(engine, expire_on_commit=False)
     try:
         yield session
     finally:
-        if session.in_transaction() and engine.dialect.name != "sqlite":
+        if session.in_transaction() and not runs_on_loop(engine):
             await run_in_threadpool(session.close)
         else:
             session.close()

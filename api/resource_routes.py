@@ -67,7 +67,7 @@ def add_item_routes(router: APIRouter, resource: Resource, id_name: str) -> None
     async def read_item(
         item_id: item_id_param, area: AreaDep, session: SessionDep, scope: Scope
     ) -> Response:
-        return await crud.read(session, read_one, session, area.id, item_id, scope)
+        return await crud.read(session, read_one, area.id, item_id, scope)
 
     def read_one(session: Session, area_id: int, item_id: int, scope: int | None) -> Response:
         row = crud.get_owned(session, resource, area_id, item_id, scope)

@@ -42,7 +42,6 @@ async def list_actions(
     return await crud.read(
         session,
         crud.list_response,
-        session,
         ACTION,
         ActionPage,
         area.id,

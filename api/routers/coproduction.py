@@ -40,7 +40,6 @@ async def list_coproduction_entries(
     return await crud.read(
         session,
         crud.list_response,
-        session,
         COPRODUCTION_ENTRY,
         CoproductionEntryPage,
         area.id,

@@ -56,7 +56,6 @@ async def list_data_sets(
     return await crud.read(
         session,
         crud.list_response,
-        session,
         DATA_SET,
         DataSetPage,
         area.id,

@@ -49,7 +49,6 @@ async def list_documents(
     return await crud.read(
         session,
         crud.list_response,
-        session,
         DOCUMENT,
         DocumentPage,
         area.id,

@@ -43,7 +43,6 @@ async def list_settings(
     return await crud.read(
         session,
         crud.list_response,
-        session,
         SETTING,
         SettingPage,
         area.id,

@@ -50,7 +50,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": Problem, "description": "Invalid field"},
 }
 CALENDAR = "text/calendar; charset=utf-8"
-_CACHE_SIZE = 512
+FEED_CACHE_SIZE = 512
 
 tokens_router = APIRouter(
     prefix="/areas/{area_id}/inspections/{inspection_id}/feed-tokens",
@@ -178,14 +178,6 @@ def revoke_feed_token(
 
 FeedEntry = tuple[bytes, str, datetime]
 """A feed's body, ETag and Last-Modified."""
-
-
-def _cache(request: Request) -> Lru[tuple[Any, ...], FeedEntry]:
-    """Feed bodies by (token hash, calendar state): a change of state is a new key."""
-    cache = getattr(request.app.state, "feed_cache", None)
-    if cache is None:
-        cache = request.app.state.feed_cache = Lru[tuple[Any, ...], FeedEntry](_CACHE_SIZE)
-    return cache
 
 
 def _state_query() -> Select[Any]:
@@ -334,7 +326,7 @@ async def get_feed(
         entry = await run_in_threadpool(
             _feed_entry,
             request.app.state.engine,
-            _cache(request),
+            request.app.state.feed_cache,
             token_hash,
             settings.feed_refresh,
         )

@@ -110,7 +110,6 @@ async def list_inspections(
     return await crud.read(
         session,
         crud.list_response,
-        session,
         INSPECTION,
         InspectionPage,
         area.id,

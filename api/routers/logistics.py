@@ -55,7 +55,6 @@ async def list_logistics_items(
     return await crud.read(
         session,
         crud.list_response,
-        session,
         LOGISTICS_ITEM,
         LogisticsItemPage,
         area.id,

@@ -77,7 +77,6 @@ async def list_meeting_records(
     return await crud.read(
         session,
         crud.list_response,
-        session,
         MEETING_RECORD,
         MeetingRecordPage,
         area.id,

@@ -62,7 +62,6 @@ async def list_meeting_requests(
     return await crud.read(
         session,
         crud.list_response,
-        session,
         MEETING_REQUEST,
         MeetingRequestPage,
         area.id,

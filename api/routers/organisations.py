@@ -40,7 +40,6 @@ async def list_organisations(
     return await crud.read(
         session,
         crud.list_response,
-        session,
         ORGANISATION,
         OrganisationPage,
         area.id,

@@ -65,7 +65,6 @@ async def list_people(
     return await crud.read(
         session,
         crud.list_response,
-        session,
         PERSON,
         PersonPage,
         area.id,

@@ -84,7 +84,6 @@ async def list_statements(
     return await crud.read(
         session,
         crud.list_response,
-        session,
         STATEMENT,
         SelfEvaluationStatementPage,
         area.id,

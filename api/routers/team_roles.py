@@ -59,7 +59,6 @@ async def list_team_roles(
     return await crud.read(
         session,
         crud.list_response,
-        session,
         TEAM_ROLE,
         TeamRolePage,
         area.id,

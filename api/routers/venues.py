@@ -35,7 +35,6 @@ async def list_venues(
     return await crud.read(
         session,
         crud.list_response,
-        session,
         VENUE,
         VenuePage,
         area.id,

@@ -43,7 +43,6 @@ async def list_visit_candidates(
     return await crud.read(
         session,
         crud.list_response,
-        session,
         VISIT_CANDIDATE,
         VisitCandidatePage,
         area.id,
