@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -41,6 +42,7 @@ from api.routers import (
 )
 from api.routing import include_flat
 from api.settings import Settings, get_settings
+from api.stamps import StampReader
 from models.local_area import LocalArea
 
 API_PREFIX = "/api/v1"
@@ -84,7 +86,13 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     apply_worker_threads(worker_threads(settings.database_url, settings.worker_threads))
     fail_stale_jobs(app.state.engine)
     start_outbox_sender(app)
+    await app.state.stamps.open(app.state.engine)
+    # Everything made while starting (OR-Tools, SQLAlchemy, the routes: most of the
+    # heap) lives as long as the process; frozen, the collector stops walking it in every
+    # full collection, which under load took p99 latency from ~45 ms to ~190 ms.
+    gc.freeze()
     yield
+    await app.state.stamps.close()
     stop_outbox_sender(app)
     app.state.job_runner.shutdown()
 
@@ -129,6 +137,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.principals = Recent[str, Principal](settings.token_cache_s)
     app.state.areas = Recent[int, LocalArea](settings.token_cache_s)
     app.state.list_cache = Lru[tuple[Any, ...], bytes](LIST_CACHE_PAGES)
+    app.state.stamps = StampReader()
     app.state.recent_feeds = Recent[str, feeds.FeedEntry](settings.token_cache_s)
     app.state.feed_cache = Lru[tuple[Any, ...], feeds.FeedEntry](feeds.FEED_CACHE_SIZE)
     app.state.job_runner = JobRunner(app.state.engine, PLANNERS)

@@ -16,6 +16,7 @@ from api.capacity import runs_on_loop
 from api.problems import NotFound
 from api.recent import Lru
 from api.settings import Settings
+from api.stamps import StampReader
 from models.inspection import Inspection
 from models.local_area import LocalArea
 
@@ -168,14 +169,17 @@ def inspection_parent(inspection: InspectionDep) -> int:
 
 @dataclass(frozen=True)
 class Listing:
-    """What a list request brings besides its filters: the client's ETag and the cache."""
+    """What a list request brings besides its filters: the client's ETag, the cache and
+    the reader of change stamps."""
 
     if_none_match: str | None
     cache: Lru[tuple[Any, ...], bytes]
+    stamps: StampReader
 
 
 async def get_listing(request: Request) -> Listing:
-    return Listing(request.headers.get("if-none-match"), request.app.state.list_cache)
+    state = request.app.state
+    return Listing(request.headers.get("if-none-match"), state.list_cache, state.stamps)
 
 
 ListingDep = Annotated[Listing, Depends(get_listing)]

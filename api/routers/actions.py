@@ -39,9 +39,8 @@ async def list_actions(
     statement_id: int | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    return await crud.read(
+    return await crud.list_response(
         session,
-        crud.list_response,
         ACTION,
         ActionPage,
         area.id,

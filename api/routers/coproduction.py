@@ -37,9 +37,8 @@ async def list_coproduction_entries(
     owner_id: int | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    return await crud.read(
+    return await crud.list_response(
         session,
-        crud.list_response,
         COPRODUCTION_ENTRY,
         CoproductionEntryPage,
         area.id,

@@ -53,9 +53,8 @@ async def list_data_sets(
     category: Annotated[str | None, Query(max_length=100)] = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    return await crud.read(
+    return await crud.list_response(
         session,
-        crud.list_response,
         DATA_SET,
         DataSetPage,
         area.id,

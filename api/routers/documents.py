@@ -46,9 +46,8 @@ async def list_documents(
     public_domain: bool | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    return await crud.read(
+    return await crud.list_response(
         session,
-        crud.list_response,
         DOCUMENT,
         DocumentPage,
         area.id,

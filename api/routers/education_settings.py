@@ -40,9 +40,8 @@ async def list_settings(
         str | None, Query(max_length=200, description="Text in name, URN, postcode")
     ] = None,
 ) -> Response:
-    return await crud.read(
+    return await crud.list_response(
         session,
-        crud.list_response,
         SETTING,
         SettingPage,
         area.id,

@@ -107,9 +107,8 @@ async def list_inspections(
     framework: Annotated[str | None, Query(max_length=60)] = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    return await crud.read(
+    return await crud.list_response(
         session,
-        crud.list_response,
         INSPECTION,
         InspectionPage,
         area.id,

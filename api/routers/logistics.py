@@ -52,9 +52,8 @@ async def list_logistics_items(
     owner_id: int | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    return await crud.read(
+    return await crud.list_response(
         session,
-        crud.list_response,
         LOGISTICS_ITEM,
         LogisticsItemPage,
         area.id,

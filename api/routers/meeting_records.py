@@ -74,9 +74,8 @@ async def list_meeting_records(
     note_taker_id: int | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    return await crud.read(
+    return await crud.list_response(
         session,
-        crud.list_response,
         MEETING_RECORD,
         MeetingRecordPage,
         area.id,

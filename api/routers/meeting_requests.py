@@ -59,9 +59,8 @@ async def list_meeting_requests(
     online: bool | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    return await crud.read(
+    return await crud.list_response(
         session,
-        crud.list_response,
         MEETING_REQUEST,
         MeetingRequestPage,
         area.id,

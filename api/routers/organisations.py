@@ -37,9 +37,8 @@ async def list_organisations(
     kind: OrganisationKind | None = None,
     q: Annotated[str | None, Query(max_length=200, description="Text in the name")] = None,
 ) -> Response:
-    return await crud.read(
+    return await crud.list_response(
         session,
-        crud.list_response,
         ORGANISATION,
         OrganisationPage,
         area.id,

@@ -62,9 +62,8 @@ async def list_people(
         str | None, Query(max_length=200, description="Text in name, email or title")
     ] = None,
 ) -> Response:
-    return await crud.read(
+    return await crud.list_response(
         session,
-        crud.list_response,
         PERSON,
         PersonPage,
         area.id,

@@ -81,9 +81,8 @@ async def list_statements(
     owner_id: int | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    return await crud.read(
+    return await crud.list_response(
         session,
-        crud.list_response,
         STATEMENT,
         SelfEvaluationStatementPage,
         area.id,

@@ -56,9 +56,8 @@ async def list_team_roles(
     person_id: int | None = None,
     deputy: bool | None = None,
 ) -> Response:
-    return await crud.read(
+    return await crud.list_response(
         session,
-        crud.list_response,
         TEAM_ROLE,
         TeamRolePage,
         area.id,

@@ -32,9 +32,8 @@ async def list_venues(
     video_conferencing: bool | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    return await crud.read(
+    return await crud.list_response(
         session,
-        crud.list_response,
         VENUE,
         VenuePage,
         area.id,

@@ -40,9 +40,8 @@ async def list_visit_candidates(
     must_visit: bool | None = None,
     setting_id: int | None = None,
 ) -> Response:
-    return await crud.read(
+    return await crud.list_response(
         session,
-        crud.list_response,
         VISIT_CANDIDATE,
         VisitCandidatePage,
         area.id,

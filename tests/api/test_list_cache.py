@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
+from api.app import create_app
+from api.settings import Settings
 from tests.api.conftest import Factory
+from tests.conftest import OPERATOR_TOKEN
 
 
 def names(client: TestClient, url: str, **params: str) -> list[str]:
@@ -68,3 +72,19 @@ def test_pages_and_areas_are_kept_apart(
     assert names(client, url, limit="2", offset="2") == ["Person 2"]
     other = client.post("/api/v1/areas", json={"name": "Elsewhere", "code": "elsewhere"}).json()
     assert names(client, f"/api/v1/areas/{other['id']}/people") == []
+
+
+def test_a_change_made_through_another_server_process_shows_in_the_next_read(
+    client: TestClient, settings: Settings, engine: Engine, area_url: str, factory: Factory
+) -> None:
+    """Two workers share the database, not their memory: each read asks the database."""
+    url = f"{area_url}/people"
+    ada = factory.person(name="Ada")
+    assert names(client, url) == ["Ada"]  # the page is in this process's memory now
+    other = create_app(settings)
+    other.state.engine = engine
+    with TestClient(other, headers={"Authorization": f"Bearer {OPERATOR_TOKEN}"}) as second:
+        assert second.patch(f"{url}/{ada['id']}", json={"name": "Ada L"}).status_code == 200
+        assert names(client, url) == ["Ada L"]
+        assert second.delete(f"{url}/{ada['id']}").status_code == 204
+        assert names(client, url) == []
