@@ -125,10 +125,8 @@ class InspectorsNotDoubleBooked:
 class PeopleNotDoubleBooked:
     """Nobody else is in two meetings at once.
 
-    Time-indexed clique rows (at most one meeting per slot) for everyone whose attendance
-    is split by start, which the linear relaxation sees; without them it let a parent rep
-    or an optional manager sit in two meetings at once. Pool note-takers, whose attendance
-    is one boolean per meeting, get optional intervals.
+    People whose every meeting is compulsory get time-indexed clique rows; people who may
+    or may not attend (optional, reps, pool note-takers) get optional intervals.
     """
 
     name = "person_double_booking"
@@ -142,12 +140,10 @@ class PeopleNotDoubleBooked:
         for p, lits in meetings_of.items():
             if p in inspectors or len(lits) < 2:
                 continue
-            split = {m: ctx.vars.person_starts(m, p) for m in lits}
-            if all(pairs is not None for pairs in split.values()):
+            if all(lit is ctx.vars.placed[m] for m, lit in lits.items()):
                 cover: dict[int, list[Literal]] = defaultdict(list)
-                for m, pairs in split.items():
-                    assert pairs is not None
-                    for g, xs in ctx.vars.covering(m, pairs).items():
+                for m in lits:
+                    for g, xs in ctx.vars.covering(m, list(enumerate(ctx.vars.start[m]))).items():
                         cover[g] += xs
                 for xs in cover.values():
                     if len(xs) > 1:
@@ -237,7 +233,6 @@ class MaxMeetingsPerDay:
         per_day: dict[tuple[int, int], list[cp_model.LinearExprT]] = defaultdict(list)
         total: dict[int, list[Literal]] = defaultdict(list)
         active_days: dict[int, set[int]] = defaultdict(set)
-        inspectors = set(ctx.problem.inspector_ids)
         for m in ctx.vars.start:
             option = ctx.options[m]
             for p, lit in ctx.vars.attendance(m).items():
@@ -247,14 +242,7 @@ class MaxMeetingsPerDay:
                 days = sorted({option.starts[k].slot.day for k in free})
                 active_days[p] |= set(days)
                 total[p].append(lit)
-                pairs = ctx.vars.person_starts(m, p)
-                if lit is not ctx.vars.placed[m] and pairs is not None and p not in inspectors:
-                    # Attendance split by start: each day's part is a plain sum.
-                    for day in days:
-                        on_day = [x for k, x in pairs if option.starts[k].slot.day == day]
-                        per_day[p, day].append(sum(on_day))
-                    continue
-                if lit is not ctx.vars.placed[m] and p not in inspectors:
+                if lit is not ctx.vars.placed[m] and p not in ctx.problem.inspector_ids:
                     if len(days) == 1:
                         per_day[p, days[0]].append(lit)
                         continue

@@ -5,14 +5,6 @@ For rule-"any" meetings the inspector is folded into the start (``start_by[m][k,
 inspector's occupation of a slot is a plain sum of booleans: no products, a tight linear
 relaxation and a cheap idle-time objective. Venues, optional attendees, parent reps and
 pool note-takers are booleans linked to the starts at which they are free.
-
-Optional, frontline and parent-rep attendance is also split by start
-(``attend_at[m][p]``: one boolean per start at which p is free, summing to the attendance
-boolean). Tied to a single start, "p attends" can no longer lean on a meeting spread
-fractionally over several times: the linear relaxation then sees how many reps a meeting
-can have at each start, each person's daily limit and each person's no-double-booking as
-plain sums. Pool note-takers keep one boolean per meeting (see
-:class:`~scheduler.strategy.constraints.PeopleNotDoubleBooked`).
 """
 
 from __future__ import annotations
@@ -52,7 +44,6 @@ class StrategyVariables:
         self.optional: dict[int, dict[int, Literal]] = {}
         self.frontline: dict[int, dict[int, Literal]] = {}
         self.rep: dict[int, dict[int, Literal]] = {}
-        self.attend_at: dict[int, dict[int, list[tuple[int, Literal]]]] = {}
         for meeting_id, option in options.items():
             if option.starts:
                 self._add_meeting(meeting_id, option)
@@ -72,26 +63,6 @@ class StrategyVariables:
             else:
                 self.model.add(var <= self.placed[meeting_id])
             chosen[person_id] = var
-        return chosen
-
-    def _split_by_start(
-        self, meeting_id: int, free: Mapping[int, set[int]], label: str
-    ) -> dict[int, Literal]:
-        """One boolean per person, the sum of one "attends at start k" boolean per start
-        at which that person is free (each implying the start)."""
-        chosen = {}
-        starts = self.start[meeting_id]
-        at = self.attend_at.setdefault(meeting_id, {})
-        for person_id, ok in free.items():
-            pairs = []
-            for k in sorted(ok):
-                part = self.model.new_bool_var(f"{label}_m{meeting_id}_p{person_id}_k{k}")
-                self.model.add_implication(part, starts[k])
-                pairs.append((k, part))
-            var = self.model.new_bool_var(f"{label}_m{meeting_id}_p{person_id}")
-            self.model.add(var == sum(part for _, part in pairs))
-            chosen[person_id] = var
-            at[person_id] = pairs
         return chosen
 
     def _add_meeting(self, m: int, option: MeetingOptions) -> None:
@@ -145,18 +116,9 @@ class StrategyVariables:
             model.add(sum(self.note_taker[m].values()) == placed)
         self.optional[m] = self._linked_choice(m, option.optional, "opt")
         self.frontline[m] = self._linked_choice(m, option.frontline, "fl")
-        self.rep[m] = self._split_by_start(m, option.reps, "rep")
+        self.rep[m] = self._linked_choice(m, option.reps, "rep")
         if self.rep[m]:
-            wanted = meeting.parent_reps_wanted
-            model.add(sum(self.rep[m].values()) <= wanted * placed)
-            # Per start too: the LP cannot staff a meeting with reps at a time it is
-            # only a sliver of, when the reps are free then and not at its other times.
-            by_start: dict[int, list[Literal]] = defaultdict(list)
-            for p in self.rep[m]:
-                for k, part in self.attend_at[m][p]:
-                    by_start[k].append(part)
-            for k, parts in by_start.items():
-                model.add(sum(parts) <= min(wanted, len(parts)) * starts[k])
+            model.add(sum(self.rep[m].values()) <= meeting.parent_reps_wanted * placed)
 
     # -- queries used by constraint and objective modules ---------------------------------
 
@@ -187,15 +149,6 @@ class StrategyVariables:
             if person_id in group:
                 return group[person_id]
         return set()
-
-    def person_starts(self, m: int, person_id: int) -> list[tuple[int, Literal]] | None:
-        """(start index, literal) pairs that put ``person_id`` into meeting m, or None for
-        a pool note-taker (one boolean per meeting, not split by start)."""
-        if person_id in self.options[m].hard_people:
-            return list(enumerate(self.start[m]))
-        if person_id in self.inspector.get(m, {}):
-            return self.inspector_starts(m, person_id)
-        return self.attend_at.get(m, {}).get(person_id)
 
     def inspector_presence(self, m: int, inspector_id: int) -> Literal | None:
         if inspector_id in self.options[m].hard_people:
