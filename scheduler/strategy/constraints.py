@@ -11,14 +11,13 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol
 
 from ortools.sat.python import cp_model
 
 from scheduler.strategy.options import MeetingOptions
-from scheduler.strategy.plan import Placement
 from scheduler.strategy.problem import StrategyProblem
 from scheduler.strategy.timeline import Timeline
 from scheduler.strategy.variables import Literal, StrategyVariables
@@ -381,95 +380,6 @@ class TravelBuffer:
             model.add(start_a >= start_b + span_b + level).only_enforce_if([*when, ~a_first])
 
 
-def interchangeable_groups(problem: StrategyProblem) -> list[tuple[int, ...]]:
-    """Groups (two or more, ids ascending) of pool note-takers or parent reps that no plan
-    can tell apart: same hours, leave, daily limit and access needs, and named by no
-    meeting. Swapping two of them turns any plan into another one of the same cost."""
-    named: set[int] = set()
-    for meeting in problem.meetings:
-        named |= set(meeting.invited_ids) | set(meeting.named_inspector_ids)
-        if meeting.note_taker_id is not None:
-            named.add(meeting.note_taker_id)
-    classes: dict[tuple[object, ...], list[int]] = defaultdict(list)
-    people = problem.person_by_id
-    for role, pool in (("note_taker", problem.note_taker_ids), ("rep", problem.parent_rep_ids)):
-        for p in pool:
-            person = people[p]
-            if p in named or p in problem.inspector_ids:
-                continue
-            key = (
-                role,
-                p in problem.note_taker_ids,
-                p in problem.parent_rep_ids,
-                person.kind,
-                person.unavailable,
-                person.available,
-                person.max_meetings_per_day,
-                person.needs_step_free,
-            )
-            if p not in classes[key]:
-                classes[key].append(p)
-    return [tuple(sorted(group)) for group in classes.values() if len(group) > 1]
-
-
-def in_symmetry_order(problem: StrategyProblem, placements: list[Placement]) -> list[Placement]:
-    """The same plan with interchangeable people renamed so that, meeting by meeting in
-    the problem's order, each group's members first appear in id order: the one plan of
-    its class that :class:`InterchangeablePeopleInOrder` keeps (used to keep a hint)."""
-    by_meeting = {p.meeting_id: p for p in placements}
-    rename: dict[int, int] = {}
-    for group in interchangeable_groups(problem):
-        members = set(group)
-        order: list[int] = []
-        for meeting in problem.meetings:
-            placement = by_meeting.get(meeting.id)
-            if placement is None:
-                continue
-            for person in sorted(members & set(placement.attendee_ids)):
-                if person not in order:
-                    order.append(person)
-        rename.update(zip(order, group, strict=False))
-
-    def renamed(ids: tuple[int, ...]) -> tuple[int, ...]:
-        return tuple(sorted(rename.get(i, i) for i in ids))
-
-    return [
-        replace(
-            p,
-            parent_rep_ids=renamed(p.parent_rep_ids),
-            note_taker_id=rename.get(p.note_taker_id, p.note_taker_id)
-            if p.note_taker_id is not None
-            else None,
-        )
-        for p in placements
-    ]
-
-
-class InterchangeablePeopleInOrder:
-    """Symmetry breaking for interchangeable pool note-takers and parent reps: the k-th
-    of a group may only be in a meeting if the (k-1)-th is in that meeting or an earlier
-    one (meetings in the problem's order), so only one of the plans that differ by
-    swapping such people is left for the search to refute. Skipped in a re-plan, where
-    keeping the published note-takers and reps matters more than the proof.
-    """
-
-    name = "interchangeable_people"
-
-    def build(self, ctx: ModelContext) -> None:
-        if ctx.problem.previous is not None:
-            return
-        meetings = list(ctx.vars.start)
-        for group in interchangeable_groups(ctx.problem):
-            lits = [[ctx.vars.attendance(m).get(p) for m in meetings] for p in group]
-            for earlier, later in zip(lits, lits[1:], strict=False):
-                seen: list[Literal] = []
-                for before, lit in zip(earlier, later, strict=True):
-                    if before is not None:
-                        seen.append(before)
-                    if lit is not None:
-                        ctx.model.add(lit <= sum(seen))
-
-
 def _sites(problem: StrategyProblem) -> dict[int, int]:
     """Venue id -> site number; venues at the same coordinates share a site."""
     sites: dict[object, int] = {}
@@ -488,5 +398,4 @@ HARD_CONSTRAINTS: tuple[HardConstraint, ...] = (
     StepFreeAccess(),
     MaxMeetingsPerDay(),
     TravelBuffer(),
-    InterchangeablePeopleInOrder(),
 )

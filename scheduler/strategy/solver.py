@@ -25,7 +25,7 @@ from scheduler.solving import (
     solve_model,
 )
 from scheduler.strategy.analysis import plan_cost
-from scheduler.strategy.constraints import HARD_CONSTRAINTS, ModelContext, in_symmetry_order
+from scheduler.strategy.constraints import HARD_CONSTRAINTS, ModelContext
 from scheduler.strategy.greedy import best_fit_plan, greedy
 from scheduler.strategy.objectives import SOFT_GOALS, SoftGoal
 from scheduler.strategy.options import MeetingOptions, all_options
@@ -169,10 +169,7 @@ def solve(
     if _is_large(built):
         baseline = min(baseline, best_fit_plan(problem), key=_constructive_cost)
     start_from = problem.previous or baseline
-    hint = list(start_from.placements)
-    if problem.previous is None:
-        hint = in_symmetry_order(problem, hint)
-    built.vars.hint(hint)
+    built.vars.hint(list(start_from.placements))
     complete_hint(built.model)
     # The time limit covers the whole call: building and hinting (about 0.6 s on the
     # large benchmark) come out of the search's share.
