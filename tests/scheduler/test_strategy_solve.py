@@ -7,8 +7,10 @@ import json
 from scheduler.plan import AttendeeRole
 from scheduler.solving import SolveOptions, SolveStatus
 from scheduler.strategy import StrategyPlan, analyse, greedy, solve, validate
+from scheduler.strategy.bench import lp_relaxation
 from scheduler.strategy.greedy import best_fit_plan
 from scheduler.strategy.instances import generate
+from scheduler.strategy.solver import build_model
 from tests.scheduler.strategy_fixtures import FAST, at, meeting, people, problem, replace_person
 
 
@@ -91,3 +93,11 @@ def test_a_plan_survives_storage_as_json_and_lists_everyone_by_role() -> None:
     assert roles[13] == AttendeeRole.REQUIRED
     assert AttendeeRole.NOTE_TAKER in roles.values()
     assert intro.start.tzinfo is not None
+
+
+def test_the_lp_relaxation_is_a_lower_bound_on_the_optimum() -> None:
+    p = generate("small")
+    relaxation = lp_relaxation(build_model(p).model)
+    plan = solve(p, SolveOptions(reproducible=True, deterministic_time_limit=10.0))
+    assert plan.report.status == SolveStatus.OPTIMAL and plan.report.objective is not None
+    assert relaxation is not None and 0 < relaxation <= plan.report.objective
