@@ -131,6 +131,10 @@ def _portfolio(options: SolveOptions, built: StrategyModel) -> cp_model.CpSolver
         # Symmetry detection finds little here (a pair of identical rooms at most) and
         # its presolve time is a noticeable share of a two-second proof.
         solver.parameters.symmetry_level = 0
+        # The third presolve round's probing (~0.09 s on typical) found nothing the second
+        # had not: two rounds proved typical in a median 1.52 s against 1.69 s over 15
+        # alternating runs (one round was faster at the median but up to 3 s).
+        solver.parameters.max_presolve_iterations = 2
     else:
         solver.parameters.subsolvers.append("quick_restart")
         solver.parameters.cp_model_probing_level = 0
