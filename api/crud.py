@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from fastapi import Response
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import String, cast, func, or_
+from sqlalchemy import String, cast, func, or_, true
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 from starlette.concurrency import run_in_threadpool
@@ -26,6 +26,7 @@ from api.problems import (
     summary,
 )
 from api.references import check_targets, describe, label, refuse_if_referenced
+from api.stamps import STAMP_COLUMNS, Stamp, as_stamp, stamp_query
 from models.types import MAX_ROW_ID, row_values, utc_now
 
 T = TypeVar("T")
@@ -221,34 +222,50 @@ def _conditions(
     return conditions
 
 
-def _page_items(
-    session: Session, resource: Resource, conditions: list[Any], limit: int, offset: int
-) -> list[Any]:
-    model: Any = resource.model
-    page = select(model).where(*conditions).order_by(model.id).offset(offset).limit(limit)
-    if resource.to_public is not None:
-        return [resource.to_public(row) for row in session.exec(page).all()]
-    # Plain rows validated straight into the public model cost about half of loading ORM
-    # objects and converting those.
-    table_page = page.with_only_columns(*model.__table__.columns)
-    validate = resource.public.__pydantic_validator__.validate_python
-    rows = session.connection().execute(table_page)
-    names = list(rows.keys())
-    return [validate(dict(zip(names, row, strict=True))) for row in rows]
-
-
 def _page_body(
     session: Session,
     resource: Resource,
     page_model: type[BaseModel],
+    area_id: int,
     conditions: list[Any],
     page: PageParams,
-) -> bytes:
+) -> tuple[Stamp, bytes]:
+    """A page as JSON and the stamp it was built at, read in one statement: one snapshot.
+
+    Read apart, a change committed between the two would be cached under the older stamp,
+    and served again if the table came back to that stamp (a row added, then deleted).
+    """
     model: Any = resource.model
-    total = session.exec(select(func.count()).select_from(model).where(*conditions)).one()
-    items = _page_items(session, resource, conditions, page.limit, page.offset)
-    whole = page_model(items=items, total=total, limit=page.limit, offset=page.offset)
-    return whole.model_dump_json().encode()
+    stamp = stamp_query(model).subquery("stamp")
+    total = select(func.count()).select_from(model).where(*conditions).scalar_subquery()
+    rows = (
+        select(*model.__table__.columns)
+        .where(*conditions)
+        .order_by(model.id)
+        .offset(page.offset)
+        .limit(page.limit)
+        .subquery("page")
+    )
+    statement = (
+        select(stamp, total.label("page_total"), rows)
+        .select_from(stamp.outerjoin(rows, true()))
+        .order_by(rows.c.id)
+    )
+    result = session.connection().execute(statement, {"area": area_id}).mappings().all()
+    first = result[0]  # the stamp's one row, joined to each row of the page or to none
+    names = [column.name for column in model.__table__.columns]
+    plain = [
+        {name: row[rows.c[name]] for name in names} for row in result if row[rows.c.id] is not None
+    ]
+    if resource.to_public is not None:
+        items = [resource.to_public(model.model_validate(values)) for values in plain]
+    else:
+        # Plain rows validated straight into the public model cost about half of loading
+        # ORM objects and converting those.
+        validate = resource.public.__pydantic_validator__.validate_python
+        items = [validate(values) for values in plain]
+    whole = page_model(items=items, total=first["page_total"], limit=page.limit, offset=page.offset)
+    return as_stamp(first[name] for name in STAMP_COLUMNS), whole.model_dump_json().encode()
 
 
 async def list_response(
@@ -271,7 +288,31 @@ async def list_response(
     """
     model: Any = resource.model
     stamp = await listing.stamps.read(session, model, area_id)
-    key = (
+    key = _page_key(model, area_id, equals, contains, text, page, stamp)
+    if etag_matches(listing.if_none_match, _list_etag(key)):
+        return Response(status_code=304, headers={"ETag": _list_etag(key)})
+    body = listing.cache.get(key)
+    if body is None:
+        conditions = _conditions(resource, area_id, equals, contains, text)
+        built_at, built = await read(
+            session, _page_body, resource, page_model, area_id, conditions, page
+        )
+        key = _page_key(model, area_id, equals, contains, text, page, built_at)
+        listing.cache.put(key, built)
+        body = built
+    return Response(body, headers={"ETag": _list_etag(key)}, media_type="application/json")
+
+
+def _page_key(
+    model: Any,
+    area_id: int,
+    equals: dict[str, Any] | None,
+    contains: dict[str, str] | None,
+    text: str | None,
+    page: PageParams,
+    stamp: Stamp,
+) -> tuple[Any, ...]:
+    return (
         model.__tablename__,
         area_id,
         repr(equals),
@@ -281,16 +322,10 @@ async def list_response(
         page.offset,
         stamp,
     )
-    tag = '"list-' + hashlib.sha256(repr(key).encode()).hexdigest()[:32] + '"'
-    headers = {"ETag": tag}
-    if etag_matches(listing.if_none_match, tag):
-        return Response(status_code=304, headers=headers)
-    body = listing.cache.get(key)
-    if body is None:
-        conditions = _conditions(resource, area_id, equals, contains, text)
-        body = await read(session, _page_body, resource, page_model, conditions, page)
-        listing.cache.put(key, body)
-    return Response(body, headers=headers, media_type="application/json")
+
+
+def _list_etag(key: tuple[Any, ...]) -> str:
+    return '"list-' + hashlib.sha256(repr(key).encode()).hexdigest()[:32] + '"'
 
 
 def json_response(
@@ -312,7 +347,11 @@ def json_response(
 
 async def read(session: Session, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run ``work(session, ...)``, a read-only piece of database work, where the engine
-    runs reads: on the event loop or in the threadpool (see api.capacity.runs_on_loop)."""
+    runs reads: on the event loop or in the threadpool (see api.capacity.runs_on_loop).
+
+    The last use of the request's session: in the threadpool it is closed in the same hop.
+    """
+    assert not (session.new or session.dirty or session.deleted), "read after a write"
     if runs_on_loop(session.get_bind().engine):
         return work(session, *args, **kwargs)
     return await run_in_threadpool(_read_in_autocommit, session, work, *args, **kwargs)

@@ -18,6 +18,7 @@ Where it runs:
 
 from __future__ import annotations
 
+import asyncio
 from functools import cache
 from typing import Any
 
@@ -34,15 +35,28 @@ STAMP_CONNECTIONS = 5
 """A stamp read takes well under a millisecond: five serve thousands a second, and keep a
 server process within forty-five connections with its main pool (see capacity)."""
 
-Stamp = tuple[Any, ...]
+Stamp = tuple[str, ...]
+"""As text, so that the same state reads the same through either driver (int or Decimal sums)."""
+
+STAMP_COLUMNS = ("stamp_rows", "stamp_latest", "stamp_versions", "stamp_top")
 
 
 @cache
 def stamp_query(model: Any) -> Any:
     """The stamp statement of one table, with the area as the parameter ``area``."""
+    aggregates = (
+        func.count(),
+        func.max(model.updated_at),
+        func.sum(model.version),
+        func.max(model.id),
+    )
     return select(
-        func.count(), func.max(model.updated_at), func.sum(model.version), func.max(model.id)
+        *(value.label(name) for value, name in zip(aggregates, STAMP_COLUMNS, strict=True))
     ).where(model.local_area_id == bindparam("area"))
+
+
+def as_stamp(values: Any) -> Stamp:
+    return tuple(str(value) for value in values)
 
 
 @cache
@@ -51,66 +65,76 @@ def _server_sql(model: Any, dialect: Dialect) -> str:
 
 
 def _read_on(session: Session, model: Any, area_id: int) -> Stamp:
-    return tuple(session.connection().execute(stamp_query(model), {"area": area_id}).one())
+    return as_stamp(session.connection().execute(stamp_query(model), {"area": area_id}).one())
 
 
 class StampReader:
-    """Reads stamps where it is cheapest (see the module's docstring)."""
+    """Reads stamps where it is cheapest (see the module's docstring).
 
-    def __init__(self, wait_s: float = 10.0) -> None:
-        self._wait_s = wait_s  # for a connection, before answering 503
-        self._pool: AsyncConnectionPool | None = None
-        self._dialect: Dialect | None = None
+    A pool belongs to the event loop that opened it (a server process has one; tests may
+    run several apps' lifespans at once, each in its own loop).
+    """
+
+    def __init__(self, wait_s: float = 3.0) -> None:
+        # How long a read waits for a connection before answering 503: a stamp read takes
+        # well under a millisecond, so seconds of waiting mean the database is away.
+        self._wait_s = wait_s
+        self._pools: dict[asyncio.AbstractEventLoop, tuple[AsyncConnectionPool, Dialect]] = {}
 
     async def open(self, engine: Engine) -> None:
-        """Open the pool for a PostgreSQL engine (psycopg); a no-op elsewhere.
+        """Open this loop's pool for a PostgreSQL engine (psycopg); a no-op elsewhere.
 
-        Opened without waiting: the app starts while the database is down and a stamp
-        read waits for a connection, then answers 503.
+        Opened without waiting for its first connection: a stamp read waits for one, then
+        answers 503. The connection parameters are the engine's own, as its dialect passes
+        them to psycopg (a URL rendered back to text would lose escaping, e.g. of spaces).
         """
+        await self.close()
         url = engine.url
         if url.get_backend_name() != "postgresql" or url.get_driver_name() != "psycopg":
             return
-        conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
-        self._dialect = engine.dialect
-        self._pool = AsyncConnectionPool(
-            conninfo,
+        _, params = engine.dialect.create_connect_args(url)
+        params.pop("context", None)  # SQLAlchemy's type adapters, for its own connections
+        pool = AsyncConnectionPool(
             min_size=1,
             max_size=STAMP_CONNECTIONS,
-            kwargs={"autocommit": True},
+            kwargs={**params, "autocommit": True},
             timeout=self._wait_s,
             open=False,
         )
-        await self._pool.open(wait=False)
+        await pool.open(wait=False)
+        self._pools[asyncio.get_running_loop()] = (pool, engine.dialect)
 
     async def close(self) -> None:
-        if self._pool is not None:
-            await self._pool.close()
-            self._pool = None
+        """Close this loop's pool, if it has one."""
+        opened = self._pools.pop(asyncio.get_running_loop(), None)
+        if opened is not None:
+            await opened[0].close()
 
     async def read(self, session: Session, model: Any, area_id: int) -> Stamp:
         if runs_on_loop(session.get_bind().engine):
             return _read_on(session, model, area_id)
-        if self._pool is None or self._dialect is None:
+        opened = self._pools.get(asyncio.get_running_loop())
+        if opened is None:
             return await run_in_threadpool(_read_on, session, model, area_id)
-        sql = _server_sql(model, self._dialect)
+        pool, dialect = opened
+        sql = _server_sql(model, dialect)
         try:
-            return await self._fetch(sql, area_id)
+            return await _fetch(pool, sql, area_id)
+        except PoolTimeout as error:  # no connection within wait_s: do not wait twice
+            raise ServiceUnavailable("the database is unavailable") from error
         except psycopg.OperationalError:
             # The server dropped a connection (a restart, say): the pool leaves that one
             # out, checks the others it holds, and the read, safe to repeat, runs again.
             try:
-                await self._pool.check()
-                return await self._fetch(sql, area_id)
-            except (psycopg.OperationalError, PoolTimeout) as error:
+                await pool.check()
+                return await _fetch(pool, sql, area_id)
+            except psycopg.OperationalError as error:  # PoolTimeout included
                 raise ServiceUnavailable("the database is unavailable") from error
-        except PoolTimeout as error:
-            raise ServiceUnavailable("the database is unavailable") from error
 
-    async def _fetch(self, sql: str, area_id: int) -> Stamp:
-        assert self._pool is not None
-        async with self._pool.connection() as connection:
-            cursor = await connection.execute(sql, {"area": area_id}, prepare=True)
-            row = await cursor.fetchone()
-        assert row is not None  # an aggregate always answers one row
-        return tuple(row)
+
+async def _fetch(pool: AsyncConnectionPool, sql: str, area_id: int) -> Stamp:
+    async with pool.connection() as connection:
+        cursor = await connection.execute(sql, {"area": area_id}, prepare=True)
+        row = await cursor.fetchone()
+    assert row is not None  # an aggregate always answers one row
+    return as_stamp(row)

@@ -4,6 +4,7 @@ and reads that recover by themselves once it is back."""
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 
 import pytest
@@ -53,15 +54,17 @@ def test_a_stamp_read_answers_503_when_no_connection_can_be_had(database_url: st
     engine = make_engine(make_url(database_url).set(port=1).render_as_string(hide_password=False))
 
     async def read() -> None:
-        reader = StampReader(wait_s=0.5)
+        reader = StampReader(wait_s=1.0)
         await reader.open(engine)
         try:
             await reader.read(Session(engine), Person, 1)
         finally:
             await reader.close()
 
+    started = time.perf_counter()
     with pytest.raises(ServiceUnavailable):
         asyncio.run(read())
+    assert time.perf_counter() - started < 1.8  # waited once for a connection, not twice
 
 
 def test_list_reads_recover_when_the_server_drops_every_connection(

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
+from sqlmodel import Session
 
+from api import crud
 from api.app import create_app
 from api.settings import Settings
+from models.person import Person
 from tests.api.conftest import Factory
 from tests.conftest import OPERATOR_TOKEN
 
@@ -88,3 +94,31 @@ def test_a_change_made_through_another_server_process_shows_in_the_next_read(
         assert names(client, url) == ["Ada L"]
         assert second.delete(f"{url}/{ada['id']}").status_code == 204
         assert names(client, url) == []
+
+
+def test_a_page_built_across_a_change_is_not_served_once_the_change_is_undone(
+    client: TestClient,
+    engine: Engine,
+    area: dict[str, Any],
+    area_url: str,
+    factory: Factory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Someone adds a person just as a page is built, then deletes them: the table's stamp
+    is back where it was, and the page showing that person must not come back with it."""
+    url = f"{area_url}/people"
+    factory.person(name="Ada")
+    build = crud._page_body
+
+    def build_just_after_a_change(session: Session, *args: Any) -> Any:
+        monkeypatch.setattr(crud, "_page_body", build)
+        with Session(engine) as other:
+            other.add(Person(local_area_id=area["id"], name="Grace", email="g@example.org"))
+            other.commit()
+        return build(session, *args)
+
+    monkeypatch.setattr(crud, "_page_body", build_just_after_a_change)
+    listed = client.get(url).json()["items"]
+    assert [p["name"] for p in listed] == ["Ada", "Grace"]
+    assert client.delete(f"{url}/{listed[1]['id']}").status_code == 204
+    assert names(client, url) == ["Ada"]
