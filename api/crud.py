@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from fastapi import Response
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import String, cast, func, or_, true
+from sqlalchemy import Connection, String, cast, func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 from starlette.concurrency import run_in_threadpool
@@ -26,7 +26,7 @@ from api.problems import (
     summary,
 )
 from api.references import check_targets, describe, label, refuse_if_referenced
-from api.stamps import STAMP_COLUMNS, Stamp, as_stamp, stamp_query
+from api.stamps import Stamp, as_stamp, stamp_query
 from models.types import MAX_ROW_ID, row_values, utc_now
 
 T = TypeVar("T")
@@ -230,33 +230,24 @@ def _page_body(
     conditions: list[Any],
     page: PageParams,
 ) -> tuple[Stamp, bytes]:
-    """A page as JSON and the stamp it was built at, read in one statement: one snapshot.
+    """A page as JSON and the stamp it was built at, read in one snapshot.
 
     Read apart, a change committed between the two would be cached under the older stamp,
     and served again if the table came back to that stamp (a row added, then deleted).
     """
     model: Any = resource.model
-    stamp = stamp_query(model).subquery("stamp")
-    total = select(func.count()).select_from(model).where(*conditions).scalar_subquery()
-    rows = (
+    connection = _snapshot(session)
+    stamp = as_stamp(connection.execute(stamp_query(model), {"area": area_id}).one())
+    total = connection.execute(select(func.count()).select_from(model).where(*conditions))
+    rows = connection.execute(
         select(*model.__table__.columns)
         .where(*conditions)
         .order_by(model.id)
         .offset(page.offset)
         .limit(page.limit)
-        .subquery("page")
     )
-    statement = (
-        select(stamp, total.label("page_total"), rows)
-        .select_from(stamp.outerjoin(rows, true()))
-        .order_by(rows.c.id)
-    )
-    result = session.connection().execute(statement, {"area": area_id}).mappings().all()
-    first = result[0]  # the stamp's one row, joined to each row of the page or to none
-    names = [column.name for column in model.__table__.columns]
-    plain = [
-        {name: row[rows.c[name]] for name in names} for row in result if row[rows.c.id] is not None
-    ]
+    names = list(rows.keys())
+    plain = [dict(zip(names, row, strict=True)) for row in rows]
     if resource.to_public is not None:
         items = [resource.to_public(model.model_validate(values)) for values in plain]
     else:
@@ -264,8 +255,27 @@ def _page_body(
         # ORM objects and converting those.
         validate = resource.public.__pydantic_validator__.validate_python
         items = [validate(values) for values in plain]
-    whole = page_model(items=items, total=first["page_total"], limit=page.limit, offset=page.offset)
-    return as_stamp(first[name] for name in STAMP_COLUMNS), whole.model_dump_json().encode()
+    whole = page_model(items=items, total=total.scalar_one(), limit=page.limit, offset=page.offset)
+    return stamp, whole.model_dump_json().encode()
+
+
+def _snapshot(session: Session) -> Connection:
+    """The session's connection in a read-only transaction that sees one snapshot.
+
+    SQLite's driver opens no transaction for reads, so one is begun here (in WAL mode a
+    reader's transaction keeps its snapshot); PostgreSQL needs REPEATABLE READ, since at
+    READ COMMITTED each statement sees a snapshot of its own. Ended when the session closes.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        connection = session.connection()
+        if not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+            connection.exec_driver_sql("BEGIN")
+        return connection
+    if session.in_transaction():
+        session.rollback()  # only reads so far (see read); the snapshot needs its own
+    return session.connection(
+        execution_options={"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+    )
 
 
 async def list_response(
@@ -295,7 +305,7 @@ async def list_response(
     if body is None:
         conditions = _conditions(resource, area_id, equals, contains, text)
         built_at, built = await read(
-            session, _page_body, resource, page_model, area_id, conditions, page
+            session, _page_body, resource, page_model, area_id, conditions, page, snapshot=True
         )
         key = _page_key(model, area_id, equals, contains, text, page, built_at)
         listing.cache.put(key, built)
@@ -345,25 +355,32 @@ def json_response(
     )
 
 
-async def read(session: Session, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+async def read(
+    session: Session, work: Callable[..., T], *args: Any, snapshot: bool = False, **kwargs: Any
+) -> T:
     """Run ``work(session, ...)``, a read-only piece of database work, where the engine
     runs reads: on the event loop or in the threadpool (see api.capacity.runs_on_loop).
 
     The last use of the request's session: in the threadpool it is closed in the same hop.
+    Work that asks for a ``snapshot`` begins its own transaction (see _snapshot); other
+    work runs in autocommit there.
     """
     assert not (session.new or session.dirty or session.deleted), "read after a write"
     if runs_on_loop(session.get_bind().engine):
         return work(session, *args, **kwargs)
-    return await run_in_threadpool(_read_in_autocommit, session, work, *args, **kwargs)
+    return await run_in_threadpool(_read_and_close, session, work, snapshot, *args, **kwargs)
 
 
-def _read_in_autocommit(session: Session, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Read outside a transaction, then give the connection back, all in one thread hop.
+def _read_and_close(
+    session: Session, work: Callable[..., T], snapshot: bool, *args: Any, **kwargs: Any
+) -> T:
+    """Read, then give the connection back, all in one thread hop.
 
-    At READ COMMITTED every statement sees its own snapshot inside a transaction too, so
-    leaving out BEGIN and ROLLBACK changes nothing a reader sees and saves two round trips.
+    Outside a snapshot, autocommit: at READ COMMITTED every statement sees its own snapshot
+    inside a transaction too, so leaving out BEGIN and ROLLBACK changes nothing a reader
+    sees and saves two round trips.
     """
-    if not session.in_transaction():
+    if not snapshot and not session.in_transaction():
         session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     try:
         return work(session, *args, **kwargs)
