@@ -26,7 +26,7 @@ from api.problems import (
     summary,
 )
 from api.references import check_targets, describe, label, refuse_if_referenced
-from api.stamps import Stamp, as_stamp, stamp_query
+from api.stamps import Stamp, read_stamp
 from models.types import MAX_ROW_ID, row_values, utc_now
 
 T = TypeVar("T")
@@ -237,7 +237,7 @@ def _page_body(
     """
     model: Any = resource.model
     connection = _snapshot(session)
-    stamp = as_stamp(connection.execute(stamp_query(model), {"area": area_id}).one())
+    stamp = read_stamp(session, model, area_id)
     total = connection.execute(select(func.count()).select_from(model).where(*conditions))
     rows = connection.execute(
         select(*model.__table__.columns)
@@ -298,7 +298,9 @@ async def list_response(
     """
     model: Any = resource.model
     stamp = await listing.stamps.read(session, model, area_id)
-    key = _page_key(model, area_id, equals, contains, text, page, stamp)
+    # What the page shows, then the state it shows it at.
+    shown = (model.__tablename__, area_id, repr(equals), repr(contains), text)
+    key = (*shown, page.limit, page.offset, stamp)
     if etag_matches(listing.if_none_match, _list_etag(key)):
         return Response(status_code=304, headers={"ETag": _list_etag(key)})
     body = listing.cache.get(key)
@@ -307,31 +309,10 @@ async def list_response(
         built_at, built = await read(
             session, _page_body, resource, page_model, area_id, conditions, page, snapshot=True
         )
-        key = _page_key(model, area_id, equals, contains, text, page, built_at)
+        key = (*shown, page.limit, page.offset, built_at)
         listing.cache.put(key, built)
         body = built
     return Response(body, headers={"ETag": _list_etag(key)}, media_type="application/json")
-
-
-def _page_key(
-    model: Any,
-    area_id: int,
-    equals: dict[str, Any] | None,
-    contains: dict[str, str] | None,
-    text: str | None,
-    page: PageParams,
-    stamp: Stamp,
-) -> tuple[Any, ...]:
-    return (
-        model.__tablename__,
-        area_id,
-        repr(equals),
-        repr(contains),
-        text,
-        page.limit,
-        page.offset,
-        stamp,
-    )
 
 
 def _list_etag(key: tuple[Any, ...]) -> str:

@@ -38,20 +38,12 @@ server process within forty-five connections with its main pool (see capacity)."
 Stamp = tuple[str, ...]
 """As text, so that the same state reads the same through either driver (int or Decimal sums)."""
 
-STAMP_COLUMNS = ("stamp_rows", "stamp_latest", "stamp_versions", "stamp_top")
-
 
 @cache
 def stamp_query(model: Any) -> Any:
     """The stamp statement of one table, with the area as the parameter ``area``."""
-    aggregates = (
-        func.count(),
-        func.max(model.updated_at),
-        func.sum(model.version),
-        func.max(model.id),
-    )
     return select(
-        *(value.label(name) for value, name in zip(aggregates, STAMP_COLUMNS, strict=True))
+        func.count(), func.max(model.updated_at), func.sum(model.version), func.max(model.id)
     ).where(model.local_area_id == bindparam("area"))
 
 
@@ -64,7 +56,8 @@ def _server_sql(model: Any, dialect: Dialect) -> str:
     return str(stamp_query(model).compile(dialect=dialect))
 
 
-def _read_on(session: Session, model: Any, area_id: int) -> Stamp:
+def read_stamp(session: Session, model: Any, area_id: int) -> Stamp:
+    """The stamp, read on the session's connection (and in its transaction, if it has one)."""
     return as_stamp(session.connection().execute(stamp_query(model), {"area": area_id}).one())
 
 
@@ -112,10 +105,10 @@ class StampReader:
 
     async def read(self, session: Session, model: Any, area_id: int) -> Stamp:
         if runs_on_loop(session.get_bind().engine):
-            return _read_on(session, model, area_id)
+            return read_stamp(session, model, area_id)
         opened = self._pools.get(asyncio.get_running_loop())
         if opened is None:
-            return await run_in_threadpool(_read_on, session, model, area_id)
+            return await run_in_threadpool(read_stamp, session, model, area_id)
         pool, dialect = opened
         sql = _server_sql(model, dialect)
         try:
