@@ -10,7 +10,7 @@ pool note-takers are booleans linked to the starts at which they are free.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from ortools.sat.python import cp_model
 
@@ -178,6 +178,16 @@ class StrategyVariables:
                 cover[g].append(var)
         return cover
 
+    def decisions(self, m: int) -> list[Literal]:
+        """Every choice made for meeting m (time, inspectors, venue, who attends): fixing
+        these fixes the meeting, and the auxiliary variables follow from them."""
+        out = [self.placed[m], *self.start[m], *self.start_by.get(m, {}).values()]
+        out += self.inspector.get(m, {}).values()
+        out += self.venue[m].values()
+        for group in (self.note_taker, self.optional, self.frontline, self.rep):
+            out += group.get(m, {}).values()
+        return out
+
     # -- hints and extraction -------------------------------------------------------------
 
     def hint(self, placements: list[Placement]) -> None:
@@ -206,21 +216,23 @@ class StrategyVariables:
                 for person, var in group.get(m, {}).items():
                     self.model.add_hint(var, person in people)
 
-    def extract(self, solver: cp_model.CpSolver) -> list[Placement]:
+    def extract(self, value: Callable[[Literal], int]) -> list[Placement]:
+        """The plan a solution describes; ``value`` reads a variable (``solver.value``, or
+        a lookup in a solution held elsewhere)."""
         placements = []
         for m, starts in self.start.items():
-            if not solver.boolean_value(self.placed[m]):
+            if not value(self.placed[m]):
                 continue
             option = self.options[m]
-            k = next(k for k, x in enumerate(starts) if solver.boolean_value(x))
+            k = next(k for k, x in enumerate(starts) if value(x))
             meeting = option.meeting
 
             def chosen(group: Mapping[int, Literal]) -> tuple[int, ...]:
-                return tuple(sorted(p for p, v in group.items() if solver.boolean_value(v)))
+                return tuple(sorted(p for p, v in group.items() if value(v)))
 
             inspectors = [i for i in self.problem.inspector_ids if i in option.hard_people]
             inspectors += chosen(self.inspector.get(m, {}))
-            venue = next((v for v, y in self.venue[m].items() if solver.boolean_value(y)), None)
+            venue = next((v for v, y in self.venue[m].items() if value(y)), None)
             note_taker = meeting.note_taker_id
             if note_taker is None:
                 note_taker = chosen(self.note_taker[m])[0]

@@ -1,0 +1,247 @@
+"""Large neighbourhood search over meetings: how large models improve after CP-SAT's first seconds.
+
+CP-SAT's own LNS frees variables picked from the model's structure. On the large benchmark
+it stalls: 60-second runs ended no better than 30-second ones (823-838), because putting a
+meeting into its preferred time, or evening out an inspector's day, means moving several
+meetings at once together with everyone and everything tied to them. Here a neighbourhood
+is a set of whole meetings read off the plan: a meeting that costs something and the
+meetings in its way, one inspector's day, a stretch of one day, or a random few. Every other
+meeting keeps its time, venue and people, and one CP-SAT worker re-optimises the freed
+ones from the current plan. Each core runs such a loop; the loops share the best plan.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from ortools.sat.python import cp_model
+
+from scheduler.solving import SolveReport, SolveStatus, StopRequest
+from scheduler.strategy.analysis import analyse
+from scheduler.strategy.plan import StrategyPlan
+from scheduler.strategy.problem import inside_any
+from scheduler.strategy.timeline import Slot
+from scheduler.strategy.variables import StrategyVariables
+
+SUBSOLVE_S = 1.0
+"""Longest single re-optimisation: long enough to prove most neighbourhoods of about ten
+meetings optimal, short enough that a stuck one costs little."""
+
+FIRST_SIZE = 6.0
+"""Meetings freed at first; the size grows while neighbourhoods are solved to optimality
+within :data:`SUBSOLVE_S` and shrinks while they are not."""
+
+# Share of each neighbourhood kind, in the order tried (the rest are random meetings).
+AROUND_PENALTY, INSPECTOR_DAY, TIME_WINDOW = 0.4, 0.3, 0.1
+
+NEAR_SLOTS = 8
+"""Meetings closer than this many grid slots on the same day count as in each other's way."""
+
+
+@dataclass(frozen=True)
+class Incumbent:
+    """The best solution so far, with the plan read from it to pick neighbourhoods."""
+
+    values: tuple[int, ...]
+    objective: int
+    plan: StrategyPlan
+    penalised: tuple[int, ...]
+    """Meetings that carry a cost (a missed preferred time, an absent invitee ...)."""
+
+
+class MeetingLns:
+    """Improves a solution of ``vars.model`` until ``deadline`` (a ``time.perf_counter``)."""
+
+    def __init__(
+        self,
+        variables: StrategyVariables,
+        values: Sequence[int],
+        deadline: float,
+        good_enough: Callable[[int], bool] = lambda objective: False,
+        seed: int = 0,
+        on_progress: Callable[[int], None] | None = None,
+        should_stop: StopRequest | None = None,
+    ) -> None:
+        self.vars = variables
+        self.deadline = deadline
+        self.good_enough = good_enough
+        self.seed = seed
+        self.on_progress = on_progress
+        self.should_stop = should_stop
+        self.stopped = False
+        self.meetings = list(variables.start)
+        self.decisions = {m: [v.index for v in variables.decisions(m)] for m in self.meetings}
+        self.people = {m: set(variables.attendance(m)) for m in self.meetings}
+        self.good_starts = {
+            m: {s.slot.index for s in o.starts if inside_any(o.meeting.preferred, s.start, s.end)}
+            for m, o in variables.options.items()
+            if o.meeting.preferred and m in variables.start
+        }
+        self.size = FIRST_SIZE
+        self._lock = threading.Lock()
+        self.best = self._incumbent(tuple(values), _objective(variables.model, values))
+
+    # -- the search loop ------------------------------------------------------------------
+
+    def run(self, threads: int) -> Incumbent:
+        workers = [
+            threading.Thread(target=self._loop, args=(n,), daemon=True) for n in range(threads)
+        ]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        return self.best
+
+    def _loop(self, number: int) -> None:
+        rng = random.Random(self.seed * 7919 + number)
+        while not self._done():
+            with self._lock:
+                base, size = self.best, max(2, min(len(self.meetings), round(self.size)))
+            freed = self.neighbourhood(base, rng, size)
+            closed, values, objective = self._resolve(base, freed, rng.randrange(1 << 30))
+            with self._lock:
+                if closed:
+                    self.size = min(len(self.meetings), self.size + 0.5)
+                else:
+                    self.size = max(2.0, self.size - 0.5)
+                if values is None or objective > self.best.objective:
+                    continue
+                improved = objective < self.best.objective
+                # Equal plans are taken too: moving sideways is how the search leaves a plateau.
+                self.best = self._incumbent(values, objective)
+            if improved and self.on_progress is not None:
+                self.on_progress(objective)
+
+    def _done(self) -> bool:
+        if self.should_stop is not None and self.should_stop():
+            self.stopped = True
+        with self._lock:
+            finished = self.good_enough(self.best.objective)
+        return finished or self.stopped or time.perf_counter() >= self.deadline - 0.05
+
+    def _resolve(
+        self, base: Incumbent, freed: set[int], seed: int
+    ) -> tuple[bool, tuple[int, ...] | None, int]:
+        """Re-optimise the ``freed`` meetings with every other meeting's decisions fixed:
+        (proved optimal, the solution or None, its objective)."""
+        model = self.vars.model.clone()
+        model.clear_hints()  # type: ignore[no-untyped-call]  # untyped in ortools 9.15
+        variables = model.proto.variables
+        for m in self.meetings:
+            if m in freed:
+                continue
+            for index in self.decisions[m]:
+                domain = variables[index].domain
+                domain[0] = domain[1] = base.values[index]
+        hint = model.proto.solution_hint
+        hint.vars.extend(range(len(base.values)))
+        hint.values.extend(base.values)
+        solver = cp_model.CpSolver()
+        params = solver.parameters
+        params.num_workers = 1
+        params.random_seed = seed
+        params.max_time_in_seconds = max(0.05, min(SUBSOLVE_S, self.deadline - time.perf_counter()))
+        # The full relaxation is what finds the good moves; the presolve work that pays on
+        # the whole model only slows a small fragment down.
+        params.linearization_level = 2
+        params.cp_model_probing_level = 0
+        params.symmetry_level = 0
+        params.max_presolve_iterations = 1
+        params.use_sat_inprocessing = False
+        status = solver.solve(model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return False, None, 0
+        solution = tuple(solver.response_proto.solution)
+        return status == cp_model.OPTIMAL, solution, round(solver.objective_value)
+
+    def _incumbent(self, values: tuple[int, ...], objective: int) -> Incumbent:
+        placements = self.vars.extract(lambda var: values[var.index])
+        plan = StrategyPlan(report=SolveReport(SolveStatus.FEASIBLE, objective, None, None, 0.0))
+        plan = replace(plan, placements=tuple(placements))
+        penalised = {
+            p.meeting_id
+            for goal in analyse(self.vars.problem, plan).goals
+            for p in goal.penalties
+            if p.meeting_id is not None
+        }
+        return Incumbent(values, objective, plan, tuple(sorted(penalised)))
+
+    # -- neighbourhoods -------------------------------------------------------------------
+
+    def neighbourhood(self, base: Incumbent, rng: random.Random, size: int) -> set[int]:
+        """``size`` meetings to re-optimise together, of a kind drawn at random."""
+        draw = rng.random()
+        if draw < AROUND_PENALTY and base.penalised:
+            return self._around_penalty(base, rng, size)
+        if draw < AROUND_PENALTY + INSPECTOR_DAY:
+            return self._inspector_day(base, rng, size)
+        if draw < AROUND_PENALTY + INSPECTOR_DAY + TIME_WINDOW:
+            return self._time_window(base, rng, size)
+        return set(rng.sample(self.meetings, size))
+
+    def _slot(self, base: Incumbent, m: int) -> Slot | None:
+        placement = base.plan.placement(m)
+        return self.vars.timeline.locate(placement.start) if placement is not None else None
+
+    def _around_penalty(self, base: Incumbent, rng: random.Random, size: int) -> set[int]:
+        """A meeting that costs something, with the meetings most in its way: those that
+        share people with it, sit in its preferred times, or are near it on its day."""
+        seed = rng.choice(base.penalised)
+        here = self._slot(base, seed)
+        good = self.good_starts.get(seed, set())
+        ranked = []
+        for m in self.meetings:
+            if m == seed:
+                continue
+            there = self._slot(base, m)
+            score = len(self.people[seed] & self.people[m]) + rng.random()
+            if there is not None and there.index in good:
+                score += 3
+            if here is not None and there is not None and here.day == there.day:
+                score += 1 if abs(here.index - there.index) < NEAR_SLOTS else 0
+            ranked.append((score, m))
+        ranked.sort(reverse=True)
+        return {seed, *(m for _, m in ranked[: size - 1])}
+
+    def _inspector_day(self, base: Incumbent, rng: random.Random, size: int) -> set[int]:
+        """One inspector's meetings on one day (their gaps, moves and load), topped up with
+        other meetings that day to make room."""
+        inspector = rng.choice(self.vars.problem.inspector_ids)
+        day = rng.randrange(len(self.vars.timeline.days))
+        theirs: list[int] = []
+        others: list[int] = []
+        for p in base.plan.placements:
+            slot = self.vars.timeline.locate(p.start)
+            if slot is None or slot.day != day:
+                continue
+            (theirs if inspector in p.inspector_ids else others).append(p.meeting_id)
+        rng.shuffle(theirs)
+        rng.shuffle(others)
+        return set(theirs[:size]) | set(others[: max(0, size - len(theirs))])
+
+    def _time_window(self, base: Incumbent, rng: random.Random, size: int) -> set[int]:
+        """The meetings nearest in time to one meeting, on its day."""
+        seed = rng.choice(self.meetings)
+        here = self._slot(base, seed)
+        if here is None:
+            return set(rng.sample(self.meetings, size))
+        near = []
+        for m in self.meetings:
+            there = self._slot(base, m)
+            if there is not None and there.day == here.day:
+                near.append((abs(there.index - here.index) + rng.random(), m))
+        near.sort()
+        return {m for _, m in near[:size]}
+
+
+def _objective(model: cp_model.CpModel, values: Sequence[int]) -> int:
+    """The model's objective at a full assignment (a completed hint need not be at the
+    cheapest values of its auxiliary variables, so a plan's cost would not do)."""
+    objective = model.proto.objective
+    total = sum(c * values[v] for v, c in zip(objective.vars, objective.coeffs, strict=True))
+    return round((total + objective.offset) * (objective.scaling_factor or 1))

@@ -1,0 +1,96 @@
+"""The meeting-based large neighbourhood search that carries large models on after CP-SAT."""
+
+from __future__ import annotations
+
+import random
+import time
+
+import pytest
+
+from scheduler.solving import SolveOptions, SolveStatus, relative_gap
+from scheduler.strategy import analyse, greedy, solve, validate
+from scheduler.strategy import solver as strategy_solver
+from scheduler.strategy.instances import generate
+from scheduler.strategy.lns import Incumbent, MeetingLns
+from scheduler.strategy.problem import StrategyProblem
+from scheduler.strategy.solver import build_model, complete_hint
+
+
+def search_from_greedy(problem: StrategyProblem, seconds: float, **kwargs: object) -> MeetingLns:
+    """A search starting from the first-fit plan, completed to every model variable."""
+    built = build_model(problem)
+    built.vars.hint(list(greedy(problem).placements))
+    assert complete_hint(built.model)
+    values = list(built.model.proto.solution_hint.values)
+    return MeetingLns(built.vars, values, time.perf_counter() + seconds, **kwargs)  # type: ignore[arg-type]
+
+
+def test_it_improves_the_first_fit_plan_and_the_plan_stays_sound() -> None:
+    p = generate("typical")
+    search = search_from_greedy(p, seconds=3.0)
+    start = search.best.objective
+    best = search.run(threads=2)
+    assert best.objective < start
+    assert validate(p, best.plan) == []
+    assert len(best.plan.placements) == len(p.meetings)
+    # The objective it tracks is the plan's cost as the analysis explains it.
+    assert analyse(p, best.plan).total == best.objective
+
+
+def test_it_stops_when_asked_and_keeps_the_best_plan_so_far() -> None:
+    p = generate("typical")
+    improvements: list[int] = []
+    search = search_from_greedy(
+        p, seconds=30.0, on_progress=improvements.append, should_stop=lambda: bool(improvements)
+    )
+    started = time.perf_counter()
+    best = search.run(threads=2)
+    assert time.perf_counter() - started < 10
+    assert search.stopped and improvements
+    assert best.objective <= improvements[0]
+    assert validate(p, best.plan) == []
+
+
+def test_every_neighbourhood_frees_whole_meetings_of_the_plan() -> None:
+    p = generate("typical")
+    search = search_from_greedy(p, seconds=1.0)
+    base = search.best
+    assert base.penalised, "the first-fit plan misses something worth a targeted move"
+    rng = random.Random(3)
+    meetings = set(search.meetings)
+    for _ in range(50):
+        freed = search.neighbourhood(base, rng, 5)
+        assert freed <= meetings and 1 <= len(freed) <= 5
+    around = search._around_penalty(base, rng, 5)
+    assert len(around) == 5 and set(base.penalised) & around
+
+
+def test_large_models_hand_over_to_it_and_report_cp_sats_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The typical instance stands in for a large one: the hand-over works the same way.
+    monkeypatch.setattr(strategy_solver, "LARGE_MODEL_VARIABLES", 0)
+    monkeypatch.setattr(strategy_solver, "LNS_AFTER_S", 0.3)
+    runs: list[int] = []
+
+    class Recorded(MeetingLns):
+        def run(self, threads: int) -> Incumbent:
+            runs.append(threads)
+            return super().run(threads)
+
+    monkeypatch.setattr(strategy_solver, "MeetingLns", Recorded)
+    p = generate("typical")
+    seen: list[tuple[float, float]] = []
+    plan = solve(
+        p, SolveOptions(time_limit_s=4.0, workers=2), on_progress=lambda o, b: seen.append((o, b))
+    )
+    report = plan.report
+    assert validate(p, plan) == [] and len(plan.placements) == len(p.meetings)
+    assert report.objective == analyse(p, plan).total
+    assert report.bound is not None and report.bound <= report.objective
+    assert report.gap == relative_gap(report.objective, report.bound)
+    assert report.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+    assert report.objective <= (greedy(p).report.objective or 0)
+    assert runs == [2]
+    objectives = [o for o, _ in seen]
+    assert objectives == sorted(objectives, reverse=True)
