@@ -104,7 +104,8 @@ def finish_plan(
 
 LARGE_MODEL_VARIABLES = 6_000
 """Above this, presolve probing costs seconds of a 30 s budget on two cores for little gain,
-and the search is LNS from the hint, so a better constructive start pays (see :func:`solve`)."""
+and plans improve by LNS from the hint rather than by proof, so a better constructive start
+and :class:`MeetingLns` pay (see :func:`solve`)."""
 
 
 def _is_large(built: StrategyModel) -> bool:
@@ -116,9 +117,10 @@ def _portfolio(options: SolveOptions, built: StrategyModel) -> cp_model.CpSolver
     interleaved worker (first solutions, LNS from the hint).
 
     The core-based full solver is what lifts the bound of this sum-of-penalties objective
-    on small and typical models. On large ones, quick restarts with a cheap presolve
-    reached the best 30-second plans among the portfolios tried (default LP, no LP, core,
-    four or eight workers time-sharing), and the full linear relaxation
+    on small and typical models. On large ones (their first :data:`LNS_AFTER_S` only),
+    quick restarts with a cheap presolve reached the best plans among the portfolios
+    tried (default LP, no LP, core, four or eight workers time-sharing), and the full
+    linear relaxation
     (``linearization_level`` 2) lifts their bound from about 6% of the best known cost to
     about 80% at no loss in plan quality: the default relaxation leaves out the
     per-person daily limits and time-indexed inspector rows that carry the bound.
@@ -206,11 +208,12 @@ def solve(
     building the model and the hint).
 
     Large models start from the cheaper of first fit and best fit (0.6 s more on the large
-    benchmark): best fit costs about half as much there (1,017 against 2,192), and the
-    LNS workers took it to 809-863 in 30 s over 13 shared-machine runs, against 974-1,282
-    from first fit. On smaller models the first-fit hint is kept: on the typical
-    benchmark the proof took longer and varied more from best fit (3 to 12 CPU s
-    against 3.1 to 4.4).
+    benchmark): best fit costs about half as much there (1,017 against 2,192). After
+    :data:`LNS_AFTER_S` of CP-SAT, which sets the proven bound, :class:`MeetingLns` takes
+    the plan on for the rest of the time limit (not in reproducible mode, which stays one
+    deterministic CP-SAT worker). On smaller models the first-fit hint is kept and CP-SAT
+    runs alone: on the typical benchmark the proof took longer and varied more from best
+    fit (3 to 12 CPU s against 3.1 to 4.4).
 
     ``report.objective`` is the plan's cost as :func:`analyse` computes it; ``report.bound``
     is CP-SAT's proven lower bound, so ``report.gap`` is honest whichever plan is returned.
