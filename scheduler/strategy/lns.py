@@ -245,4 +245,4 @@ def _objective(model: cp_model.CpModel, values: Sequence[int]) -> int:
     cheapest values of its auxiliary variables, so a plan's cost would not do)."""
     objective = model.proto.objective
     total = sum(c * values[v] for v, c in zip(objective.vars, objective.coeffs, strict=True))
-    return round((total + objective.offset) * (objective.scaling_factor or 1))
+    return int(round((total + objective.offset) * (objective.scaling_factor or 1)))
