@@ -153,16 +153,15 @@ own neighbourhoods there (see :mod:`scheduler.strategy.lns`)."""
 
 def _improve(
     built: StrategyModel,
-    solver: cp_model.CpSolver,
+    values: list[int],
     report: SolveReport,
     options: SolveOptions,
     deadline: float,
     on_progress: ProgressListener | None,
     should_stop: StopRequest | None,
 ) -> tuple[list[Placement], SolveReport]:
-    """Carry CP-SAT's plan on with :class:`MeetingLns` until ``deadline``; the bound stays
-    CP-SAT's, so the gap is still a proven one."""
-    assert report.objective is not None and report.bound is not None
+    """Carry a solution on with :class:`MeetingLns` until ``deadline``. The bound stays
+    CP-SAT's (None if CP-SAT had not got that far), so the gap is still a proven one."""
     bound = report.bound
 
     def good_enough(objective: int) -> bool:
@@ -170,12 +169,12 @@ def _improve(
         return gap is not None and gap <= options.relative_gap
 
     def progress(objective: int) -> None:
-        if on_progress is not None:
+        if on_progress is not None and bound is not None:
             on_progress(float(objective), bound)
 
     search = MeetingLns(
         built.vars,
-        list(solver.response_proto.solution),
+        values,
         deadline,
         good_enough=good_enough,
         seed=options.seed,
@@ -184,13 +183,23 @@ def _improve(
     )
     best = search.run(threads=options.workers or os.cpu_count() or 1)
     objective = float(best.objective)
+    proved = bound is not None and objective <= bound
     return list(best.plan.placements), replace(
         report,
-        status=SolveStatus.OPTIMAL if objective <= bound else SolveStatus.FEASIBLE,
+        status=SolveStatus.OPTIMAL if proved else SolveStatus.FEASIBLE,
         objective=objective,
         gap=relative_gap(objective, bound),
         stopped_early=report.stopped_early or search.stopped,
     )
+
+
+def _hinted_values(model: cp_model.CpModel) -> list[int]:
+    """The completed hint as a full solution, indexed like the model's variables."""
+    values = [0] * len(model.proto.variables)
+    hint = model.proto.solution_hint
+    for var, value in zip(hint.vars, hint.values, strict=True):
+        values[var] = value
+    return values
 
 
 def _constructive_cost(plan: StrategyPlan) -> float:
@@ -226,7 +235,7 @@ def solve(
         baseline = min(baseline, best_fit_plan(problem), key=_constructive_cost)
     start_from = problem.previous or baseline
     built.vars.hint(list(start_from.placements))
-    complete_hint(built.model)
+    hinted = complete_hint(built.model)
     # The time limit covers the whole call: building and hinting (about 0.6 s on the
     # large benchmark) come out of the search's share.
     spent = time.perf_counter() - started
@@ -240,13 +249,21 @@ def solve(
 
     notes: list[str] = []
     plan: StrategyPlan | None = None
+    values: list[int] | None = None
     if report.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
-        placements = built.vars.extract(solver.value)
-        if lns and report.status == SolveStatus.FEASIBLE and not report.stopped_early:
+        values = list(solver.response_proto.solution)
+    elif lns and hinted and not report.stopped_early:
+        # CP-SAT had no time to take even the hint (a slow or busy machine): the search
+        # can still start from it.
+        values = _hinted_values(built.model)
+    if values is not None:
+        if lns and report.status != SolveStatus.OPTIMAL and not report.stopped_early:
             deadline = started + options.time_limit_s
             placements, report = _improve(
-                built, solver, report, options, deadline, on_progress, should_stop
+                built, values, report, options, deadline, on_progress, should_stop
             )
+        else:
+            placements = built.vars.extract(solver.value)
         plan = finish_plan(built, placements, report, "cp-sat")
         plan = replace(plan, model_objective=report.objective)
     cost = plan_cost(problem, plan) if plan is not None else None
