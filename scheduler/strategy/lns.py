@@ -38,6 +38,9 @@ within :data:`SUBSOLVE_S` and shrinks while they are not."""
 # Share of each neighbourhood kind, in the order tried (the rest are random meetings).
 AROUND_PENALTY, INSPECTOR_DAY, TIME_WINDOW = 0.4, 0.3, 0.1
 
+STOP_POLL_S = 0.2
+"""How often a stop request is checked while fragments are being solved."""
+
 NEAR_SLOTS = 8
 """Meetings closer than this many grid slots on the same day count as in each other's way."""
 
@@ -83,6 +86,8 @@ class MeetingLns:
         }
         self.size = FIRST_SIZE
         self._lock = threading.Lock()
+        self._running: set[cp_model.CpSolver] = set()
+        self._finished = threading.Event()
         self.best = self._incumbent(tuple(values), _objective(variables.model, values))
 
     # -- the search loop ------------------------------------------------------------------
@@ -91,11 +96,28 @@ class MeetingLns:
         workers = [
             threading.Thread(target=self._loop, args=(n,), daemon=True) for n in range(threads)
         ]
+        watcher = threading.Thread(target=self._watch_stop, daemon=True)
+        watcher.start()
         for worker in workers:
             worker.start()
         for worker in workers:
             worker.join()
+        self._finished.set()
+        watcher.join()
         return self.best
+
+    def _watch_stop(self) -> None:
+        """Poll the stop request a few times a second and interrupt running fragments, so
+        a stop does not wait for a fragment's time limit."""
+        if self.should_stop is None:
+            return
+        while not self._finished.wait(STOP_POLL_S):
+            if self.should_stop():
+                with self._lock:
+                    self.stopped = True
+                    for solver in self._running:
+                        solver.stop_search()
+                return
 
     def _loop(self, number: int) -> None:
         rng = random.Random(self.seed * 7919 + number)
@@ -109,20 +131,21 @@ class MeetingLns:
                     self.size = min(len(self.meetings), self.size + 0.5)
                 else:
                     self.size = max(2.0, self.size - 0.5)
-                if values is None or objective > self.best.objective:
+                if values is None or values == self.best.values:
+                    continue
+                if objective > self.best.objective:
                     continue
                 improved = objective < self.best.objective
                 # Equal plans are taken too: moving sideways is how the search leaves a plateau.
                 self.best = self._incumbent(values, objective)
-            if improved and self.on_progress is not None:
-                self.on_progress(objective)
+                # Reported under the lock, so that listeners see objectives only fall.
+                if improved and self.on_progress is not None:
+                    self.on_progress(objective)
 
     def _done(self) -> bool:
-        if self.should_stop is not None and self.should_stop():
-            self.stopped = True
         with self._lock:
-            finished = self.good_enough(self.best.objective)
-        return finished or self.stopped or time.perf_counter() >= self.deadline - 0.05
+            finished = self.stopped or self.good_enough(self.best.objective)
+        return finished or time.perf_counter() >= self.deadline - 0.05
 
     def _resolve(
         self, base: Incumbent, freed: set[int], seed: int
@@ -154,7 +177,15 @@ class MeetingLns:
         params.symmetry_level = 0
         params.max_presolve_iterations = 1
         params.use_sat_inprocessing = False
-        status = solver.solve(model)
+        with self._lock:
+            if self.stopped:
+                return False, None, 0
+            self._running.add(solver)
+        try:
+            status = solver.solve(model)
+        finally:
+            with self._lock:
+                self._running.discard(solver)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return False, None, 0
         solution = tuple(solver.response_proto.solution)
@@ -168,7 +199,8 @@ class MeetingLns:
             p.meeting_id
             for goal in analyse(self.vars.problem, plan).goals
             for p in goal.penalties
-            if p.meeting_id is not None
+            # A meeting with no possible start has no variables to free.
+            if p.meeting_id in self.decisions
         }
         return Incumbent(values, objective, plan, tuple(sorted(penalised)))
 
@@ -221,6 +253,8 @@ class MeetingLns:
             if slot is None or slot.day != day:
                 continue
             (theirs if inspector in p.inspector_ids else others).append(p.meeting_id)
+        if not theirs and not others:
+            return set(rng.sample(self.meetings, size))
         rng.shuffle(theirs)
         rng.shuffle(others)
         return set(theirs[:size]) | set(others[: max(0, size - len(theirs))])
@@ -245,4 +279,15 @@ def _objective(model: cp_model.CpModel, values: Sequence[int]) -> int:
     cheapest values of its auxiliary variables, so a plan's cost would not do)."""
     objective = model.proto.objective
     total = sum(c * values[v] for v, c in zip(objective.vars, objective.coeffs, strict=True))
+    return int(round((total + objective.offset) * (objective.scaling_factor or 1)))
+
+
+def trivial_bound(model: cp_model.CpModel) -> int:
+    """The least the objective can be from its variables' domains alone: a valid bound
+    when CP-SAT has not proved one (0 with the default, non-negative weights)."""
+    objective = model.proto.objective
+    total = 0
+    for var, coeff in zip(objective.vars, objective.coeffs, strict=True):
+        domain = list(model.proto.variables[var].domain)
+        total += min(coeff * domain[0], coeff * domain[-1])
     return int(round((total + objective.offset) * (objective.scaling_factor or 1)))

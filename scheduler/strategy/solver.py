@@ -27,7 +27,7 @@ from scheduler.solving import (
 from scheduler.strategy.analysis import plan_cost
 from scheduler.strategy.constraints import HARD_CONSTRAINTS, ModelContext
 from scheduler.strategy.greedy import best_fit_plan, greedy
-from scheduler.strategy.lns import MeetingLns
+from scheduler.strategy.lns import MeetingLns, trivial_bound
 from scheduler.strategy.objectives import SOFT_GOALS, SoftGoal
 from scheduler.strategy.options import MeetingOptions, all_options
 from scheduler.strategy.plan import Placement, StrategyPlan, Unplaced
@@ -151,6 +151,10 @@ rest of the time goes to :class:`MeetingLns`, which improves plans faster than C
 own neighbourhoods there (see :mod:`scheduler.strategy.lns`)."""
 
 
+MIN_LNS_S = 0.2
+"""Less time than this left after CP-SAT is not worth setting the LNS up for."""
+
+
 def _improve(
     built: StrategyModel,
     values: list[int],
@@ -161,15 +165,16 @@ def _improve(
     should_stop: StopRequest | None,
 ) -> tuple[list[Placement], SolveReport]:
     """Carry a solution on with :class:`MeetingLns` until ``deadline``. The bound stays
-    CP-SAT's (None if CP-SAT had not got that far), so the gap is still a proven one."""
-    bound = report.bound
+    CP-SAT's, or the objective's least possible value if CP-SAT had not got that far, so
+    the gap is still a proven one."""
+    bound = report.bound if report.bound is not None else float(trivial_bound(built.model))
 
     def good_enough(objective: int) -> bool:
         gap = relative_gap(float(objective), bound)
         return gap is not None and gap <= options.relative_gap
 
     def progress(objective: int) -> None:
-        if on_progress is not None and bound is not None:
+        if on_progress is not None:
             on_progress(float(objective), bound)
 
     search = MeetingLns(
@@ -183,13 +188,13 @@ def _improve(
     )
     best = search.run(threads=options.workers or os.cpu_count() or 1)
     objective = float(best.objective)
-    proved = bound is not None and objective <= bound
     return list(best.plan.placements), replace(
         report,
-        status=SolveStatus.OPTIMAL if proved else SolveStatus.FEASIBLE,
+        status=SolveStatus.OPTIMAL if objective <= bound else SolveStatus.FEASIBLE,
         objective=objective,
+        bound=bound,
         gap=relative_gap(objective, bound),
-        stopped_early=report.stopped_early or search.stopped,
+        stopped_early=search.stopped,
     )
 
 
@@ -257,13 +262,15 @@ def solve(
         # can still start from it.
         values = _hinted_values(built.model)
     if values is not None:
-        if lns and report.status != SolveStatus.OPTIMAL and not report.stopped_early:
-            deadline = started + options.time_limit_s
+        solution = values  # a name the closure below can count on being set
+        placements = built.vars.extract(lambda var: solution[var.index])
+        deadline = started + options.time_limit_s
+        unproved = report.status in (SolveStatus.FEASIBLE, SolveStatus.UNKNOWN)
+        time_left = deadline - time.perf_counter() > MIN_LNS_S
+        if lns and unproved and not report.stopped_early and time_left:
             placements, report = _improve(
                 built, values, report, options, deadline, on_progress, should_stop
             )
-        else:
-            placements = built.vars.extract(solver.value)
         plan = finish_plan(built, placements, report, "cp-sat")
         plan = replace(plan, model_objective=report.objective)
     cost = plan_cost(problem, plan) if plan is not None else None
