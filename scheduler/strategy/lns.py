@@ -15,8 +15,8 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
@@ -52,6 +52,8 @@ class Incumbent:
     values: tuple[int, ...]
     objective: int
     plan: StrategyPlan
+    slots: Mapping[int, Slot]
+    """Meeting -> the grid slot it starts at, for the placed ones."""
     penalised: tuple[int, ...]
     """Meetings that carry a cost (a missed preferred time, an absent invitee ...)."""
 
@@ -192,9 +194,15 @@ class MeetingLns:
         return status == cp_model.OPTIMAL, solution, round(solver.objective_value)
 
     def _incumbent(self, values: tuple[int, ...], objective: int) -> Incumbent:
-        placements = self.vars.extract(lambda var: values[var.index])
-        plan = StrategyPlan(report=SolveReport(SolveStatus.FEASIBLE, objective, None, None, 0.0))
-        plan = replace(plan, placements=tuple(placements))
+        plan = StrategyPlan(
+            report=SolveReport(SolveStatus.FEASIBLE, objective, None, None, 0.0),
+            placements=tuple(self.vars.extract(values)),
+        )
+        slots = {
+            p.meeting_id: slot
+            for p in plan.placements
+            if (slot := self.vars.timeline.locate(p.start)) is not None
+        }
         penalised = {
             p.meeting_id
             for goal in analyse(self.vars.problem, plan).goals
@@ -202,7 +210,7 @@ class MeetingLns:
             # A meeting with no possible start has no variables to free.
             if p.meeting_id in self.decisions
         }
-        return Incumbent(values, objective, plan, tuple(sorted(penalised)))
+        return Incumbent(values, objective, plan, slots, tuple(sorted(penalised)))
 
     # -- neighbourhoods -------------------------------------------------------------------
 
@@ -217,21 +225,17 @@ class MeetingLns:
             return self._time_window(base, rng, size)
         return set(rng.sample(self.meetings, size))
 
-    def _slot(self, base: Incumbent, m: int) -> Slot | None:
-        placement = base.plan.placement(m)
-        return self.vars.timeline.locate(placement.start) if placement is not None else None
-
     def _around_penalty(self, base: Incumbent, rng: random.Random, size: int) -> set[int]:
         """A meeting that costs something, with the meetings most in its way: those that
         share people with it, sit in its preferred times, or are near it on its day."""
         seed = rng.choice(base.penalised)
-        here = self._slot(base, seed)
+        here = base.slots.get(seed)
         good = self.good_starts.get(seed, set())
         ranked = []
         for m in self.meetings:
             if m == seed:
                 continue
-            there = self._slot(base, m)
+            there = base.slots.get(m)
             score = len(self.people[seed] & self.people[m]) + rng.random()
             if there is not None and there.index in good:
                 score += 3
@@ -249,7 +253,7 @@ class MeetingLns:
         theirs: list[int] = []
         others: list[int] = []
         for p in base.plan.placements:
-            slot = self.vars.timeline.locate(p.start)
+            slot = base.slots.get(p.meeting_id)
             if slot is None or slot.day != day:
                 continue
             (theirs if inspector in p.inspector_ids else others).append(p.meeting_id)
@@ -262,12 +266,12 @@ class MeetingLns:
     def _time_window(self, base: Incumbent, rng: random.Random, size: int) -> set[int]:
         """The meetings nearest in time to one meeting, on its day."""
         seed = rng.choice(self.meetings)
-        here = self._slot(base, seed)
+        here = base.slots.get(seed)
         if here is None:
             return set(rng.sample(self.meetings, size))
         near = []
         for m in self.meetings:
-            there = self._slot(base, m)
+            there = base.slots.get(m)
             if there is not None and there.day == here.day:
                 near.append((abs(there.index - here.index) + rng.random(), m))
         near.sort()
@@ -279,7 +283,7 @@ def _objective(model: cp_model.CpModel, values: Sequence[int]) -> int:
     cheapest values of its auxiliary variables, so a plan's cost would not do)."""
     objective = model.proto.objective
     total = sum(c * values[v] for v, c in zip(objective.vars, objective.coeffs, strict=True))
-    return int(round((total + objective.offset) * (objective.scaling_factor or 1)))
+    return _scaled(model, total)
 
 
 def trivial_bound(model: cp_model.CpModel) -> int:
@@ -290,4 +294,10 @@ def trivial_bound(model: cp_model.CpModel) -> int:
     for var, coeff in zip(objective.vars, objective.coeffs, strict=True):
         domain = list(model.proto.variables[var].domain)
         total += min(coeff * domain[0], coeff * domain[-1])
+    return _scaled(model, total)
+
+
+def _scaled(model: cp_model.CpModel, total: int) -> int:
+    """The objective's value for a sum of its terms, with its offset and scaling."""
+    objective = model.proto.objective
     return int(round((total + objective.offset) * (objective.scaling_factor or 1)))

@@ -63,12 +63,13 @@ def build_model(
     return StrategyModel(problem, timeline, options, model, variables)
 
 
-def complete_hint(model: cp_model.CpModel, time_limit_s: float = 2.0) -> bool:
-    """Extend a hint on the decision variables to every auxiliary variable.
+def complete_hint(model: cp_model.CpModel, time_limit_s: float = 2.0) -> list[int] | None:
+    """Extend a hint on the decision variables to every auxiliary variable, and return
+    that full solution (indexed like the model's variables).
 
     CP-SAT takes a complete, feasible hint as its first solution at once; a partial one is
     only followed by some workers. Fixing the hinted variables leaves a trivial model, so
-    one worker fills in the rest in a fraction of a second. Returns False (hint left as it
+    one worker fills in the rest in a fraction of a second. Returns None (hint left as it
     was) if the hint is not feasible, e.g. a previous plan broken by a change.
     """
     solver = cp_model.CpSolver()
@@ -77,13 +78,12 @@ def complete_hint(model: cp_model.CpModel, time_limit_s: float = 2.0) -> bool:
     solver.parameters.fix_variables_to_their_hinted_value = True
     solver.parameters.stop_after_first_solution = True
     if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return False
-    variables = [model.get_int_var_from_proto_index(i) for i in range(len(model.proto.variables))]
-    values = [solver.value(v) for v in variables]
+        return None
+    values = list(solver.response_proto.solution)
     model.clear_hints()  # type: ignore[no-untyped-call]  # untyped in ortools 9.15
-    for var, value in zip(variables, values, strict=True):
-        model.add_hint(var, value)
-    return True
+    for index, value in enumerate(values):
+        model.add_hint(model.get_int_var_from_proto_index(index), value)
+    return values
 
 
 def finish_plan(
@@ -198,15 +198,6 @@ def _improve(
     )
 
 
-def _hinted_values(model: cp_model.CpModel) -> list[int]:
-    """The completed hint as a full solution, indexed like the model's variables."""
-    values = [0] * len(model.proto.variables)
-    hint = model.proto.solution_hint
-    for var, value in zip(hint.vars, hint.values, strict=True):
-        values[var] = value
-    return values
-
-
 def _constructive_cost(plan: StrategyPlan) -> float:
     assert plan.report.objective is not None
     return plan.report.objective
@@ -260,10 +251,9 @@ def solve(
     elif lns and hinted and not report.stopped_early:
         # CP-SAT had no time to take even the hint (a slow or busy machine): the search
         # can still start from it.
-        values = _hinted_values(built.model)
+        values = hinted
     if values is not None:
-        solution = values  # a name the closure below can count on being set
-        placements = built.vars.extract(lambda var: solution[var.index])
+        placements = built.vars.extract(values)
         deadline = started + options.time_limit_s
         unproved = report.status in (SolveStatus.FEASIBLE, SolveStatus.UNKNOWN)
         time_left = deadline - time.perf_counter() > MIN_LNS_S

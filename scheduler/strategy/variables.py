@@ -10,7 +10,7 @@ pool note-takers are booleans linked to the starts at which they are free.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping, Sequence
 
 from ortools.sat.python import cp_model
 
@@ -216,9 +216,13 @@ class StrategyVariables:
                 for person, var in group.get(m, {}).items():
                     self.model.add_hint(var, person in people)
 
-    def extract(self, value: Callable[[Literal], int]) -> list[Placement]:
-        """The plan a solution describes; ``value`` reads a variable (``solver.value``, or
-        a lookup in a solution held elsewhere)."""
+    def extract(self, solution: Sequence[int]) -> list[Placement]:
+        """The plan a full solution describes (values indexed like the model's variables:
+        a solver response, a completed hint, or an LNS incumbent)."""
+
+        def value(var: Literal) -> int:
+            return solution[var.index]
+
         placements = []
         for m, starts in self.start.items():
             if not value(self.placed[m]):
