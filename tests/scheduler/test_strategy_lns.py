@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import time
+from dataclasses import replace
 
 import pytest
 
@@ -12,7 +13,7 @@ from scheduler.strategy import analyse, greedy, solve, validate
 from scheduler.strategy import solver as strategy_solver
 from scheduler.strategy.greedy import best_fit_plan
 from scheduler.strategy.instances import generate
-from scheduler.strategy.lns import Incumbent, MeetingLns
+from scheduler.strategy.lns import Incumbent, MeetingLns, _near
 from scheduler.strategy.problem import StrategyProblem
 from scheduler.strategy.solver import build_model, complete_hint
 from tests.scheduler.strategy_fixtures import at, meeting, people, problem, replace_person
@@ -58,7 +59,7 @@ def test_a_meeting_that_cannot_be_placed_is_left_out_of_every_neighbourhood() ->
     away = replace_person(people(), 18, unavailable=((at(7), at(19)),))
     p = problem(*workshop(), meeting(9, 18), persons=away)
     search = search_from_greedy(p, seconds=1.0)
-    assert 9 not in search.meetings and 9 not in search.best.penalised
+    assert 9 not in search.meetings and 9 not in {m for m, _ in search.best.penalised}
     best = search.run(threads=2)
     assert validate(p, best.plan) == []
     assert {pl.meeting_id for pl in best.plan.placements} == {1, 2, 3, 4}
@@ -75,7 +76,32 @@ def test_every_neighbourhood_frees_whole_meetings_of_the_plan() -> None:
         freed = search.neighbourhood(base, rng, 5)
         assert freed <= meetings and 1 <= len(freed) <= 5
     around = search._around_penalty(base, rng, 5)
-    assert len(around) == 5 and set(base.penalised) & around
+    assert len(around) == 5 and {m for m, _ in base.penalised} & around
+
+
+def test_a_costly_meeting_is_freed_with_its_people_s_meetings_then_the_room_it_could_use() -> None:
+    p = generate("typical")
+    search = search_from_greedy(p, seconds=1.0)
+    base = search.best
+    seed = search.meetings[0]
+    # Someone in the seed meeting who is also in others, as an absent invitee would be.
+    person = max(
+        search.people[seed], key=lambda x: sum(x in search.people[m] for m in search.meetings)
+    )
+    theirs = {m for m in search.meetings if m != seed and person in search.people[m]}
+    # Where the seed could go: another meeting's start on the other day.
+    elsewhere = next(
+        m for m in search.meetings if base.slots[m].day != base.slots[seed].day and m not in theirs
+    )
+    target = base.slots[elsewhere]
+    search.targets[seed] = [target]
+    room = {
+        m for m in search.meetings if m != seed and m not in theirs and _near(base.slots[m], target)
+    }
+    assert theirs and room and len(theirs) + len(room) + 1 < len(search.meetings)
+    costly = replace(base, penalised=((seed, frozenset({person})),))
+    freed = search._around_penalty(costly, random.Random(5), 1 + len(theirs) + len(room))
+    assert freed == {seed} | theirs | room
 
 
 class Recorded(MeetingLns):
