@@ -235,9 +235,10 @@ class MeetingLns:
         those near one of the places it could move to (a preferred start, or any start if
         it has none), then those that share the most people with it or sit near it now.
 
-        Freeing the room a meeting could move into is what lets it change day or time:
-        on the large benchmark, 30-second plans came to a median 764 with this order
-        against 786-788 when the room only added to a shared-people score.
+        Freeing the room a meeting could move into is what lets it change day or time.
+        On the large benchmark the gain over ranking by shared people alone is not
+        established: a first batch of 30-second plans had a median of 764, later ones
+        783-785, against 786-788 for the older ranking (see the README).
         """
         seed, about = rng.choice(base.penalised)
         here = base.slots.get(seed)
