@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from api import cli
 from api.cli import app
 from api.database import make_engine
+from api.demo_week import plan_and_publish
 from api.settings import get_settings
 from models import (
     Inspection,
@@ -40,7 +41,7 @@ def database_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     get_settings.cache_clear()
 
 
-def _count(session: Session, model: type, *where: object) -> int:
+def _count(session: Session, model: type, *where: Any) -> int:
     return int(session.exec(select(func.count()).select_from(model).where(*where)).one())
 
 
@@ -48,11 +49,10 @@ def test_demo_loads_a_realistic_area_once(
     database_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     solves: list[int] = []
-    real_plan_and_publish = cli.plan_and_publish
 
     def quick_plan_and_publish(session: Session, inspection: Any, settings: Any) -> Any:
         solves.append(inspection.id)  # the week's planning is tested in tests/plans
-        return real_plan_and_publish(session, inspection, settings, time_limit_s=1.0)
+        return plan_and_publish(session, inspection, settings, time_limit_s=1.0)
 
     monkeypatch.setattr(cli, "plan_and_publish", quick_plan_and_publish)
 

@@ -130,7 +130,8 @@ def week(engine: Engine) -> Week:
             title="Northbrook SEND inspection",
             notification_at=NOTICE,
             onsite_start=date(2026, 11, 2),
-            inspector_ids=[people["hana"].id, people["kwame"].id],
+            # Flushed rows: their ids are set.
+            inspector_ids=[people["hana"].id, people["kwame"].id],  # type: ignore[list-item]
             lead_inspector_id=people["hana"].id,
             link_officer_id=people["victor"].id,
         )

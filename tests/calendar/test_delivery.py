@@ -38,7 +38,7 @@ def dying_after(sent: int) -> object:
             calls["n"] += 1
             return real_sendmail(*args, **kwargs)  # type: ignore[arg-type]
 
-        smtp.sendmail = sendmail  # type: ignore[method-assign]
+        smtp.sendmail = sendmail  # type: ignore[method-assign,assignment]
         return smtp
 
     return factory
@@ -87,6 +87,7 @@ def test_every_message_reaches_the_smtp_server_once_with_its_mime_intact(
         assert ics == row.ics.encode("utf-8")  # byte for byte through the relay
     sample = mailbox.received[0].message
     ics = list(sample.iter_parts())[1].get_payload(decode=True)
+    assert isinstance(ics, bytes)
     assert read_with_icaljs(icaljs, ics)["method"] == "REQUEST"
 
 

@@ -38,7 +38,7 @@ def new_feed(client: TestClient, week: Week, kind: str, subject_id: int | None) 
 
 
 def feed_path(created: dict[str, Any]) -> str:
-    return "/api/v1/feeds/" + created["token"] + ".ics"
+    return f"/api/v1/feeds/{created['token']}.ics"
 
 
 def summaries(ics: bytes) -> list[str]:

@@ -7,6 +7,7 @@ import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import vobject
@@ -39,7 +40,7 @@ def by_key(items: list[PlanItem]) -> dict[str, PlanItem]:
     return {item.key: item for item in items}
 
 
-def recipients(messages: list, method: str | None = None) -> Counter[str]:
+def recipients(messages: list[Any], method: str | None = None) -> Counter[str]:
     return Counter(m.recipient for m in messages if method is None or m.method == method)
 
 
@@ -334,8 +335,8 @@ def test_times_are_right_when_notice_is_in_bst_and_the_week_in_gmt(
     assert start.astimezone(UTC) == datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
     assert (
         "Monday 2 November 2026, 09:00-10:30 (GMT)"
-        in parsed_email(message).get_body(("plain",)).get_content()
-    )  # type: ignore[union-attr]
+        in parsed_email(message).get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    )
 
 
 def test_publishing_without_a_link_officer_is_refused(

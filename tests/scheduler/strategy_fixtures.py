@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from scheduler.solving import SolveOptions
@@ -53,8 +54,8 @@ def venues() -> list[Venue]:
     ]
 
 
-def meeting(meeting_id: int, *required: int, minutes: int = 60, **fields: object) -> Meeting:
-    return Meeting(  # type: ignore[arg-type]
+def meeting(meeting_id: int, *required: int, minutes: int = 60, **fields: Any) -> Meeting:
+    return Meeting(
         meeting_id, f"Meeting {meeting_id}", minutes, required_ids=tuple(required), **fields
     )
 
@@ -64,10 +65,10 @@ def problem(
     persons: list[Person] | None = None,
     rooms: list[Venue] | None = None,
     days: int = 1,
-    **fields: object,
+    **fields: Any,
 ) -> StrategyProblem:
     everyone = persons or people()
-    return StrategyProblem(  # type: ignore[arg-type]
+    return StrategyProblem(
         days=tuple(StrategyDay(MONDAY + timedelta(days=d)) for d in range(days)),
         people=tuple(everyone),
         venues=tuple(rooms or venues()),

@@ -88,7 +88,7 @@ def test_a_revoked_token_stops_working_at_once(
 
 
 def _area_routes(app: FastAPI) -> list[tuple[str, str]]:
-    routes = []
+    routes: list[tuple[str, str]] = []
     for path, operations in app.openapi()["paths"].items():
         if "{area_id}" in path:
             routes.extend((method.upper(), path) for method in operations)

@@ -21,7 +21,7 @@ def test_a_burst_larger_than_the_pool_gets_answers_with_a_single_worker_thread(
     client.post(f"{area_url}/people", json={"name": "Ada Lovelace", "email": "ada@example.org"})
     app = create_app(settings.model_copy(update={"worker_threads": 1}))
     app.state.engine = engine
-    burst = 3 * (engine.pool.size() + 20)
+    burst = 3 * (engine.pool.size() + 20)  # type: ignore[attr-defined]  # a QueuePool
 
     async def fire() -> list[int]:
         async with app.router.lifespan_context(app):
