@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -62,6 +63,31 @@ class SolveReport:
     wall_s: float
     sense: str = "minimize"
     stopped_early: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as stored with a plan version (JSON)."""
+        return {
+            "status": str(self.status),
+            "objective": self.objective,
+            "bound": self.bound,
+            "gap": self.gap,
+            "wall_s": self.wall_s,
+            "sense": self.sense,
+            "stopped_early": self.stopped_early,
+        }
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> SolveReport:
+        """A stored report; keys added since a version was stored take their defaults."""
+        return cls(
+            status=SolveStatus(raw["status"]),
+            objective=raw.get("objective"),
+            bound=raw.get("bound"),
+            gap=raw.get("gap"),
+            wall_s=float(raw.get("wall_s", 0.0)),
+            sense=raw.get("sense", "minimize"),
+            stopped_early=bool(raw.get("stopped_early", False)),
+        )
 
 
 def relative_gap(objective: float | None, bound: float | None) -> float | None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from scheduler.plan import AttendeeRole, ItemAttendee, ItemKind, PlanItem
 from scheduler.rota.problem import TYPE_LABELS, RotaProblem
-from scheduler.solving import SolveReport, SolveStatus
+from scheduler.solving import SolveReport
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ class RotaPlan:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "report": _report_to_dict(self.report),
+            "report": self.report.to_dict(),
             "visits": [
                 {
                     "setting_id": v.setting_id,
@@ -194,7 +194,7 @@ class RotaPlan:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RotaPlan:
         return cls(
-            report=_report_from_dict(data["report"]),
+            report=SolveReport.from_dict(data["report"]),
             visits=tuple(
                 Visit(
                     setting_id=int(v["setting_id"]),
@@ -267,27 +267,3 @@ def _aware(text: str) -> datetime:
     if moment.tzinfo is None:
         raise ValueError(f"naive datetime refused in a stored plan: {text}")
     return moment
-
-
-def _report_to_dict(report: SolveReport) -> dict[str, Any]:
-    return {
-        "status": str(report.status),
-        "objective": report.objective,
-        "bound": report.bound,
-        "gap": report.gap,
-        "wall_s": report.wall_s,
-        "sense": report.sense,
-        "stopped_early": report.stopped_early,
-    }
-
-
-def _report_from_dict(data: dict[str, Any]) -> SolveReport:
-    return SolveReport(
-        status=SolveStatus(data["status"]),
-        objective=data.get("objective"),
-        bound=data.get("bound"),
-        gap=data.get("gap"),
-        wall_s=float(data.get("wall_s", 0.0)),
-        sense=data.get("sense", "minimize"),
-        stopped_early=bool(data.get("stopped_early", False)),
-    )

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from scheduler.plan import AttendeeRole, ItemAttendee, PlanItem
-from scheduler.solving import SolveReport, SolveStatus
+from scheduler.solving import SolveReport
 
 if TYPE_CHECKING:
     from scheduler.strategy.problem import StrategyProblem
@@ -92,30 +92,6 @@ class Unplaced:
         return cls(int(raw["meeting_id"]), tuple(raw.get("reasons", ())))
 
 
-def _report_to_dict(report: SolveReport) -> dict[str, Any]:
-    return {
-        "status": str(report.status),
-        "objective": report.objective,
-        "bound": report.bound,
-        "gap": report.gap,
-        "wall_s": report.wall_s,
-        "sense": report.sense,
-        "stopped_early": report.stopped_early,
-    }
-
-
-def _report_from_dict(raw: dict[str, Any]) -> SolveReport:
-    return SolveReport(
-        status=SolveStatus(raw["status"]),
-        objective=raw.get("objective"),
-        bound=raw.get("bound"),
-        gap=raw.get("gap"),
-        wall_s=float(raw.get("wall_s", 0.0)),
-        sense=raw.get("sense", "minimize"),
-        stopped_early=bool(raw.get("stopped_early", False)),
-    )
-
-
 @dataclass(frozen=True)
 class StrategyPlan:
     """A timetable. ``report.objective`` is the plan's cost as :func:`analyse` recomputes it
@@ -173,7 +149,7 @@ class StrategyPlan:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "report": _report_to_dict(self.report),
+            "report": self.report.to_dict(),
             "placements": [p.to_dict() for p in self.placements],
             "unplaced": [u.to_dict() for u in self.unplaced],
             "solver": self.solver,
@@ -184,7 +160,7 @@ class StrategyPlan:
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> StrategyPlan:
         return cls(
-            report=_report_from_dict(raw["report"]),
+            report=SolveReport.from_dict(raw["report"]),
             placements=tuple(Placement.from_dict(p) for p in raw.get("placements", ())),
             unplaced=tuple(Unplaced.from_dict(u) for u in raw.get("unplaced", ())),
             solver=raw.get("solver", "cp-sat"),
