@@ -29,7 +29,8 @@ from scheduler.strategy.variables import StrategyVariables
 
 SUBSOLVE_S = 1.0
 """Longest single re-optimisation. With it the neighbourhood size settles at 8 to 13
-meetings on the large benchmark; 0.5 s and 2 s both gave worse 30-second plans."""
+meetings on the large benchmark; 0.5 s and 2 s gave no better 30-second plans (4 runs
+each, medians 789 and 783.5 against 774 at the time)."""
 
 FIRST_SIZE = 6.0
 """Meetings freed at first; the size grows while neighbourhoods are solved to optimality
@@ -171,9 +172,10 @@ class MeetingLns:
         params.num_workers = 1
         params.random_seed = seed
         params.max_time_in_seconds = max(0.05, min(SUBSOLVE_S, self.deadline - time.perf_counter()))
-        # The default linear relaxation (level 1): on the large benchmark, 30-second plans
-        # came to 766-790 over 8 runs with it, 768-825 with the full one (level 2, slower
-        # per fragment) and 793-808 with none. The presolve work that pays on the whole
+        # The default linear relaxation (level 1). On the large benchmark the full one
+        # (level 2) is slower per fragment and gave worse 30-second plans (768-825 against
+        # 766-790 over 8 runs); none (level 0) is a fifth faster per fragment but no better
+        # (medians 785 against 783 over 16 runs). The presolve work that pays on the whole
         # model only slows a small fragment down.
         params.cp_model_probing_level = 0
         params.symmetry_level = 0
