@@ -36,7 +36,8 @@ def test_when_an_inspector_drops_out_only_their_visits_move() -> None:
     assert new.coverage_met
     kept = [v for v in plan.visits if v.inspector_id != 2]
     assert all(new.visit_of(v.setting_id) == v for v in kept)
-    assert {m.before.inspector_id for m in change.moved if m.before is not None} <= {2}
+    # A moved visit has a before; None would fail the check as the original lookup did.
+    assert {m.before and m.before.inspector_id for m in change.moved} <= {2}
     assert 2 in change.affected_inspector_ids
     assert len(change.changes) >= 1
 
