@@ -136,12 +136,12 @@ def _portfolio(options: SolveOptions, built: StrategyModel) -> cp_model.CpSolver
         # Symmetry detection finds little here (a pair of identical rooms at most) and
         # its presolve time is a noticeable share of a two-second proof.
         solver.parameters.symmetry_level = 0
-        # Measured on typical over 16 seeds (this machine, where the defaults took a median
-        # 5.4 s, 2.8 to 8.2 s): the core search proves the many small idle-slot cores faster
-        # with cheaper core minimization (level 1), and the SAT inprocessing it otherwise
-        # runs before its first core costs about a second. Together with one presolve round
-        # (a second round's probing finds nothing new), the proof takes a median 2.0 s,
-        # 1.6 to 2.3 s.
+        # Measured on typical (8 to 16 seeds each, on a machine where the settings before
+        # took a median 5.4 s, 2.8 to 8.2 s): the core search proves its many small
+        # idle-slot cores faster with cheaper core minimization (level 1), and the SAT
+        # inprocessing it otherwise runs before its first core costs about a second. With
+        # one presolve round (a second round's probing finds nothing new), the whole solve
+        # takes a median 1.9 s there, 1.7 to 2.2 s.
         solver.parameters.core_minimization_level = 1
         solver.parameters.use_sat_inprocessing = False
         solver.parameters.max_presolve_iterations = 1
