@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -88,6 +88,17 @@ class SolveReport:
             sense=raw.get("sense", "minimize"),
             stopped_early=bool(raw.get("stopped_early", False)),
         )
+
+
+def hint_solution(model: cp_model.CpModel, values: Sequence[int]) -> None:
+    """Replace ``model``'s hint with a full solution (indexed like its variables).
+
+    Written to the proto in one go: with one ``add_hint`` call per variable, completing
+    the large benchmark's hint took 0.52 s instead of 0.26 s.
+    """
+    model.clear_hints()  # type: ignore[no-untyped-call]  # untyped in ortools 9.15
+    model.proto.solution_hint.vars.extend(range(len(values)))
+    model.proto.solution_hint.values.extend(values)
 
 
 def relative_gap(objective: float | None, bound: float | None) -> float | None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from scheduler.solving import SolveReport, SolveStatus, StopRequest
+from scheduler.solving import SolveReport, SolveStatus, StopRequest, hint_solution
 from scheduler.strategy.analysis import analyse
 from scheduler.strategy.plan import StrategyPlan
 from scheduler.strategy.problem import inside_any
@@ -156,7 +156,7 @@ class MeetingLns:
         """Re-optimise the ``freed`` meetings with every other meeting's decisions fixed:
         (proved optimal, the solution or None, its objective)."""
         model = self.vars.model.clone()
-        model.clear_hints()  # type: ignore[no-untyped-call]  # untyped in ortools 9.15
+        hint_solution(model, base.values)
         variables = model.proto.variables
         for m in self.meetings:
             if m in freed:
@@ -164,9 +164,6 @@ class MeetingLns:
             for index in self.decisions[m]:
                 domain = variables[index].domain
                 domain[0] = domain[1] = base.values[index]
-        hint = model.proto.solution_hint
-        hint.vars.extend(range(len(base.values)))
-        hint.values.extend(base.values)
         solver = cp_model.CpSolver()
         params = solver.parameters
         params.num_workers = 1

@@ -21,6 +21,7 @@ from scheduler.solving import (
     SolveReport,
     SolveStatus,
     StopRequest,
+    hint_solution,
     relative_gap,
     solve_model,
 )
@@ -80,11 +81,7 @@ def complete_hint(model: cp_model.CpModel, time_limit_s: float = 2.0) -> list[in
     if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     values = list(solver.response_proto.solution)
-    model.clear_hints()  # type: ignore[no-untyped-call]  # untyped in ortools 9.15
-    # Written to the proto in one go: one add_hint call per variable took longer than
-    # the solve above.
-    model.proto.solution_hint.vars.extend(range(len(values)))
-    model.proto.solution_hint.values.extend(values)
+    hint_solution(model, values)
     return values
 
 
