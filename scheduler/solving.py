@@ -131,9 +131,38 @@ class _ProgressCallback(cp_model.CpSolverSolutionCallback):
             self._listener(self.objective_value, self.best_objective_bound)
 
 
-def _watch_stop(solver: cp_model.CpSolver, should_stop: StopRequest, done: threading.Event) -> None:
-    while not done.wait(0.2):
-        if should_stop():
+class _BoundStall:
+    """Tells when CP-SAT's best bound last rose, for :func:`solve_model`'s ``bound_stall_s``.
+
+    CP-SAT calls :meth:`risen` from its own threads; a float assignment needs no lock.
+    """
+
+    def __init__(self, stall_s: float) -> None:
+        self.stall_s = stall_s
+        self.last: float | None = None
+
+    def risen(self, bound: float) -> None:
+        self.last = time.perf_counter()
+
+    def stalled(self) -> bool:
+        return self.last is not None and time.perf_counter() - self.last >= self.stall_s
+
+
+def _watch(
+    solver: cp_model.CpSolver,
+    should_stop: StopRequest | None,
+    stall: _BoundStall | None,
+    stopped: threading.Event,
+    done: threading.Event,
+) -> None:
+    """Stop the search on a user's request (recorded in ``stopped``) or once the bound has
+    stalled (not recorded: that is the search finishing its job, not being cut short)."""
+    while not done.wait(0.1):
+        if should_stop is not None and should_stop():
+            stopped.set()
+            solver.stop_search()
+            return
+        if stall is not None and stall.stalled():
             solver.stop_search()
             return
 
@@ -144,21 +173,24 @@ def solve_model(
     on_progress: ProgressListener | None = None,
     should_stop: StopRequest | None = None,
     solver: cp_model.CpSolver | None = None,
+    bound_stall_s: float | None = None,
 ) -> tuple[cp_model.CpSolver, SolveReport]:
-    """Solve ``model`` (minimisation) and report status, objective, bound and gap."""
+    """Solve ``model`` (minimisation) and report status, objective, bound and gap.
+
+    With ``bound_stall_s``, the search also ends once the best bound has not risen for
+    that long, for callers that want CP-SAT's bound and then improve plans by other means.
+    """
     solver = solver or cp_model.CpSolver()
     configure(solver, options)
     stopped = threading.Event()
     done = threading.Event()
-    if should_stop is not None:
-
-        def stop_check() -> bool:
-            if should_stop():
-                stopped.set()
-                return True
-            return False
-
-        watcher = threading.Thread(target=_watch_stop, args=(solver, stop_check, done), daemon=True)
+    stall = _BoundStall(bound_stall_s) if bound_stall_s is not None else None
+    if stall is not None:
+        solver.best_bound_callback = stall.risen
+    if should_stop is not None or stall is not None:
+        watcher = threading.Thread(
+            target=_watch, args=(solver, should_stop, stall, stopped, done), daemon=True
+        )
         watcher.start()
     started = time.perf_counter()
     try:

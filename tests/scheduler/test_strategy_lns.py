@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from scheduler.solving import SolveOptions, SolveStatus, relative_gap
+from scheduler.solving import SolveOptions, SolveStatus, relative_gap, solve_model
 from scheduler.strategy import analyse, greedy, solve, validate
 from scheduler.strategy import solver as strategy_solver
 from scheduler.strategy.greedy import best_fit_plan
@@ -16,6 +16,7 @@ from scheduler.strategy.instances import generate
 from scheduler.strategy.lns import Incumbent, MeetingLns, _near
 from scheduler.strategy.problem import StrategyProblem
 from scheduler.strategy.solver import build_model, complete_hint
+from scheduler.strategy.timeline import Slot
 from tests.scheduler.strategy_fixtures import at, meeting, people, problem, replace_person
 from tests.scheduler.test_strategy_solve import workshop
 
@@ -104,6 +105,28 @@ def test_a_costly_meeting_is_freed_with_its_people_s_meetings_then_the_room_it_c
     assert freed == {seed} | theirs | room
 
 
+def test_a_meeting_an_invitee_misses_is_aimed_where_they_can_come() -> None:
+    p = generate("typical")
+    search = search_from_greedy(p, seconds=1.0)
+
+    def free_slots(meeting_id: int, person_id: int) -> set[Slot]:
+        starts = search.vars.options[meeting_id].starts
+        return {starts[k].slot for k in search.vars.free_starts(meeting_id, person_id)}
+
+    # A meeting preferred in hours one of its optional invitees is away for: moving it to
+    # a preferred time would never bring that invitee in.
+    meeting_id, person_id = next(
+        (m.id, o)
+        for m in p.meetings
+        if m.preferred and m.id in search.meetings
+        for o in m.optional_ids
+        if not free_slots(m.id, o) & set(search.targets[m.id])
+    )
+    aimed = search._targets_for(meeting_id, frozenset({person_id}))
+    assert aimed and set(aimed) == free_slots(meeting_id, person_id)
+    assert search._targets_for(meeting_id, frozenset()) == search.targets[meeting_id]
+
+
 class Recorded(MeetingLns):
     """The real search, noting each time a solve hands over to it."""
 
@@ -156,3 +179,16 @@ def test_it_starts_from_the_hint_when_cp_sat_had_no_time_to_take_it(
     assert plan.report.bound == 0.0 and plan.report.gap == 1.0
     assert plan.report.objective == analyse(p, plan).total
     assert plan.report.objective < (greedy(p).report.objective or 0)
+
+
+def test_cp_sat_hands_over_once_its_bound_stops_rising() -> None:
+    # The large model's bound settles within seconds, far from its optimum: without the
+    # stall rule this search would run its whole two minutes.
+    built = build_model(generate("large"))
+    _, report = solve_model(
+        built.model, SolveOptions(time_limit_s=120.0, workers=2), bound_stall_s=0.5
+    )
+    assert report.wall_s < 60
+    assert report.status == SolveStatus.FEASIBLE and not report.stopped_early
+    assert report.bound is not None and report.objective is not None
+    assert report.bound < report.objective
