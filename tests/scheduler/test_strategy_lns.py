@@ -183,8 +183,11 @@ def test_it_starts_from_the_hint_when_cp_sat_had_no_time_to_take_it(
 
 def test_cp_sat_hands_over_once_its_bound_stops_rising() -> None:
     # The large model's bound settles within seconds, far from its optimum: without the
-    # stall rule this search would run its whole two minutes.
-    built = build_model(generate("large"))
+    # stall rule this search would run its whole two minutes. Hinted as in a real solve.
+    p = generate("large")
+    built = build_model(p)
+    built.vars.hint(list(best_fit_plan(p).placements))
+    assert complete_hint(built.model)
     _, report = solve_model(
         built.model, SolveOptions(time_limit_s=120.0, workers=2), bound_stall_s=0.5
     )
