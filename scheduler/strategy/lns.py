@@ -16,7 +16,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
@@ -74,10 +74,8 @@ class MeetingLns:
         seed: int = 0,
         on_progress: Callable[[int], None] | None = None,
         should_stop: StopRequest | None = None,
-        people_first: bool = False,
     ) -> None:
         self.vars = variables
-        self.people_first = people_first
         self.deadline = deadline
         self.good_enough = good_enough
         self.seed = seed
@@ -220,12 +218,7 @@ class MeetingLns:
     # -- neighbourhoods -------------------------------------------------------------------
 
     def neighbourhood(self, base: Incumbent, rng: random.Random, size: int) -> set[int]:
-        """``size`` meetings to re-optimise together, of a kind drawn at random; with
-        ``people_first``, always around a cost about particular people (an absent invitee)
-        while there is one (see :data:`scheduler.strategy.solver.PEOPLE_FIRST_SHARE`)."""
-        about_people = tuple(entry for entry in base.penalised if entry[1])
-        if self.people_first and about_people:
-            return self._around_penalty(replace(base, penalised=about_people), rng, size)
+        """``size`` meetings to re-optimise together, of a kind drawn at random."""
         draw = rng.random()
         if draw < AROUND_PENALTY and base.penalised:
             return self._around_penalty(base, rng, size)

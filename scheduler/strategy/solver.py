@@ -163,47 +163,6 @@ about 1.8 s, and the time left to 4 s improves plans more slowly than the LNS wo
 MIN_LNS_S = 0.2
 """Less time than this left after CP-SAT is not worth setting the LNS up for."""
 
-PEOPLE_FIRST_SHARE = 0.1
-"""Share of a large solve's time limit given first, before CP-SAT, to :class:`MeetingLns`
-moves around absent invitees only (see :func:`_people_first`)."""
-
-
-def _people_first(
-    built: StrategyModel,
-    values: list[int],
-    options: SolveOptions,
-    on_progress: ProgressListener | None,
-    should_stop: StopRequest | None,
-) -> list[int]:
-    """Bring absent invitees in while the constructive plan is still loose, and hint the
-    model with the result.
-
-    Where a meeting goes decides who can come, and once the plan has packed around a
-    meeting no small move brings its absent invitee back: on the large benchmark the
-    best-fit start puts a meeting on the morning one of its optional invitees is away;
-    from the best-fit plan 3 of 10 ten-meeting moves fix it, from a plan 5 s on none do,
-    and runs that never fixed it ended 20 points worse. Three seconds of such moves first
-    gave 5 of 6 runs within 1% of the best known, against 3 of 6 (interleaved, 30 s).
-    """
-    bound = float(trivial_bound(built.model))
-
-    def progress(objective: int) -> None:
-        if on_progress is not None:
-            on_progress(float(objective), bound)
-
-    search = MeetingLns(
-        built.vars,
-        values,
-        time.perf_counter() + PEOPLE_FIRST_SHARE * options.time_limit_s,
-        seed=options.seed,
-        on_progress=progress,
-        should_stop=should_stop,
-        people_first=True,
-    )
-    best = list(search.run(threads=options.workers or os.cpu_count() or 1).values)
-    hint_solution(built.model, best)
-    return best
-
 
 def _improve(
     built: StrategyModel,
@@ -263,11 +222,10 @@ def solve(
     building the model and the hint).
 
     Large models start from the cheaper of first fit and best fit (0.6 s more on the large
-    benchmark): best fit costs about half as much there (1,017 against 2,192). The plan is
-    first improved around absent invitees (:func:`_people_first`); after CP-SAT, which
-    sets the proven bound (:data:`LNS_AFTER_S`, :data:`BOUND_STALL_S`), :class:`MeetingLns`
-    takes the plan on for the rest of the time limit (neither in reproducible mode, which
-    stays one deterministic CP-SAT worker). On smaller models the first-fit hint is kept and CP-SAT
+    benchmark): best fit costs about half as much there (1,017 against 2,192). After
+    :data:`LNS_AFTER_S` of CP-SAT, which sets the proven bound, :class:`MeetingLns` takes
+    the plan on for the rest of the time limit (not in reproducible mode, which stays one
+    deterministic CP-SAT worker). On smaller models the first-fit hint is kept and CP-SAT
     runs alone: on the typical benchmark the proof took longer and varied more from best
     fit (3 to 12 CPU s against 3.1 to 4.4).
 
@@ -283,13 +241,11 @@ def solve(
     start_from = problem.previous or baseline
     built.vars.hint(list(start_from.placements))
     hinted = complete_hint(built.model)
-    lns = _is_large(built) and not options.reproducible
-    if lns and hinted is not None:
-        hinted = _people_first(built, hinted, options, on_progress, should_stop)
     # The time limit covers the whole call: building and hinting (about 0.6 s on the
-    # large benchmark) and the moves around absent invitees come out of CP-SAT's share.
+    # large benchmark) come out of the search's share.
     spent = time.perf_counter() - started
     search = replace(options, time_limit_s=max(0.1, options.time_limit_s - spent))
+    lns = _is_large(built) and not options.reproducible
     if lns:
         search = replace(search, time_limit_s=min(search.time_limit_s, LNS_AFTER_S))
     solver, report = solve_model(
@@ -306,9 +262,9 @@ def solve(
     values: list[int] | None = None
     if report.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
         values = list(solver.response_proto.solution)
-    elif lns and hinted:
-        # CP-SAT had no time to take even the hint (a slow or busy machine, or a stop
-        # request): the search can still start from it, or the plan be read from it.
+    elif lns and hinted and not report.stopped_early:
+        # CP-SAT had no time to take even the hint (a slow or busy machine): the search
+        # can still start from it.
         values = hinted
     if values is not None:
         placements = built.vars.extract(values)

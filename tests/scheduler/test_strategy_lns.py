@@ -127,48 +127,31 @@ def test_a_meeting_an_invitee_misses_is_aimed_where_they_can_come() -> None:
     assert search._targets_for(meeting_id, frozenset()) == search.targets[meeting_id]
 
 
-def test_people_first_moves_always_free_a_meeting_an_invitee_misses() -> None:
-    p = generate("typical")
-    search = search_from_greedy(p, seconds=1.0, people_first=True)
-    missed = next(entry for entry in search.best.penalised if entry[1])
-    others = tuple(entry for entry in search.best.penalised if not entry[1])
-    # One absent invitee among costs about nobody in particular (preferred times ...).
-    base = replace(search.best, penalised=(missed, *others))
-    rng = random.Random(7)
-    assert all(missed[0] in search.neighbourhood(base, rng, 4) for _ in range(40))
-    # The search at large also frees other parts of the plan.
-    search.people_first = False
-    assert not all(missed[0] in search.neighbourhood(base, rng, 4) for _ in range(40))
-
-
 class Recorded(MeetingLns):
-    """The real search, noting each time a solve hands over to it: (threads, people first)."""
+    """The real search, noting each time a solve hands over to it."""
 
-    runs: list[tuple[int, bool]] = []
+    runs: list[int] = []
 
     def run(self, threads: int) -> Incumbent:
-        Recorded.runs.append((threads, self.people_first))
+        Recorded.runs.append(threads)
         return super().run(threads)
 
 
 @pytest.fixture
-def recorded(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, bool]]:
+def recorded(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     Recorded.runs = []
     monkeypatch.setattr(strategy_solver, "MeetingLns", Recorded)
     return Recorded.runs
 
 
-def test_a_large_solve_hands_over_to_it_and_reports_cp_sats_bound(
-    recorded: list[tuple[int, bool]],
-) -> None:
+def test_a_large_solve_hands_over_to_it_and_reports_cp_sats_bound(recorded: list[int]) -> None:
     p = generate("large")
     seen: list[tuple[float, float]] = []
     plan = solve(
         p, SolveOptions(time_limit_s=10.0, workers=2), on_progress=lambda o, b: seen.append((o, b))
     )
     report = plan.report
-    # Moves around absent invitees first, then after CP-SAT the search at large.
-    assert recorded == [(2, True), (2, False)]
+    assert recorded == [2]
     assert validate(p, plan) == [] and len(plan.placements) == len(p.meetings)
     assert report.objective == analyse(p, plan).total
     assert report.bound is not None and report.bound <= report.objective
@@ -181,7 +164,7 @@ def test_a_large_solve_hands_over_to_it_and_reports_cp_sats_bound(
 
 
 def test_it_starts_from_the_hint_when_cp_sat_had_no_time_to_take_it(
-    monkeypatch: pytest.MonkeyPatch, recorded: list[tuple[int, bool]]
+    monkeypatch: pytest.MonkeyPatch, recorded: list[int]
 ) -> None:
     # The typical instance stands in for a large one on a machine too busy for CP-SAT to
     # get through presolve before the hand-over.
@@ -189,8 +172,7 @@ def test_it_starts_from_the_hint_when_cp_sat_had_no_time_to_take_it(
     monkeypatch.setattr(strategy_solver, "LNS_AFTER_S", 0.001)
     p = generate("typical")
     plan = solve(p, SolveOptions(time_limit_s=3.0, workers=2))
-    # Moves around absent invitees first, then after CP-SAT the search at large.
-    assert recorded == [(2, True), (2, False)]
+    assert recorded == [2]
     assert validate(p, plan) == [] and len(plan.placements) == len(p.meetings)
     # With no bound from CP-SAT, the objective's least possible value stands in for it.
     assert plan.report.status == SolveStatus.FEASIBLE
