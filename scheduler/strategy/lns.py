@@ -269,10 +269,10 @@ class MeetingLns:
         unavailable morning is fixed by any start they can make."""
         if not about:
             return self.targets[m]
-        free = set(range(len(self.vars.options[m].starts)))
+        starts = self.vars.options[m].starts
+        free = set(range(len(starts)))
         for person in about:
             free &= self.vars.free_starts(m, person)
-        starts = self.vars.options[m].starts
         return [starts[k].slot for k in sorted(free)] or self.targets[m]
 
     def _inspector_day(self, base: Incumbent, rng: random.Random, size: int) -> set[int]:
