@@ -150,7 +150,8 @@ def _portfolio(options: SolveOptions, built: StrategyModel) -> cp_model.CpSolver
 
 
 LNS_AFTER_S = 4.0
-"""On large models CP-SAT's proven bound stops rising after about 4 s on two cores; the
+"""On large models CP-SAT's proven bound stops rising within about 4 s on two cores, so
+CP-SAT gets at most this long (less once the bound stalls, :data:`BOUND_STALL_S`); the
 rest of the time goes to :class:`MeetingLns`, which improves plans faster than CP-SAT's
 own neighbourhoods there (see :mod:`scheduler.strategy.lns`)."""
 
@@ -222,12 +223,12 @@ def solve(
     building the model and the hint).
 
     Large models start from the cheaper of first fit and best fit (0.6 s more on the large
-    benchmark): best fit costs about half as much there (1,017 against 2,192). After
-    :data:`LNS_AFTER_S` of CP-SAT, which sets the proven bound, :class:`MeetingLns` takes
-    the plan on for the rest of the time limit (not in reproducible mode, which stays one
-    deterministic CP-SAT worker). On smaller models the first-fit hint is kept and CP-SAT
-    runs alone: on the typical benchmark the proof took longer and varied more from best
-    fit (3 to 12 CPU s against 3.1 to 4.4).
+    benchmark): best fit costs about half as much there (1,017 against 2,192). Once CP-SAT
+    has set the proven bound (:data:`LNS_AFTER_S`, :data:`BOUND_STALL_S`),
+    :class:`MeetingLns` takes the plan on for the rest of the time limit (not in
+    reproducible mode, which stays one deterministic CP-SAT worker). On smaller models the
+    first-fit hint is kept and CP-SAT runs alone: on the typical benchmark the proof took
+    longer and varied more from best fit (3 to 12 CPU s against 3.1 to 4.4).
 
     ``report.objective`` is the plan's cost as :func:`analyse` computes it; ``report.bound``
     is CP-SAT's proven lower bound, so ``report.gap`` is honest whichever plan is returned.
