@@ -223,7 +223,7 @@ def solve(
     building the model and the hint).
 
     Large models start from the cheaper of first fit and best fit (0.6 s more on the large
-    benchmark): best fit costs about half as much there (1,017 against 2,192). Once CP-SAT
+    benchmark): best fit costs about half as much there (1,168 against 2,192). Once CP-SAT
     has set the proven bound (:data:`LNS_AFTER_S`, :data:`BOUND_STALL_S`),
     :class:`MeetingLns` takes the plan on for the rest of the time limit (not in
     reproducible mode, which stays one deterministic CP-SAT worker). On smaller models the

@@ -66,6 +66,23 @@ def test_the_best_fit_plan_is_sound_and_costed_like_the_solver() -> None:
     assert plan.report.objective == analyse(p, plan).total
 
 
+def test_best_fit_lets_the_meeting_with_invitees_at_stake_choose_first() -> None:
+    """Meeting 1 has fewer possible starts (Staff 11 leaves at 10:30), but Meeting 2's
+    optional invitee can only come at 08:30: best fit gives Meeting 2 that hour and
+    still fits Meeting 1 in after it, where first fit fills 08:30 with Meeting 1."""
+    persons = replace_person(people(), 11, unavailable=((at(10, 30), at(17, 30)),))
+    persons = replace_person(persons, 12, unavailable=((at(9, 30), at(17, 30)),))
+    p = problem(meeting(1, 10, 11), meeting(2, 10, optional_ids=(12,)), persons=persons)
+    by_hand, best = greedy(p), best_fit_plan(p)
+    assert by_hand.placement(1).start == at(8, 30)  # type: ignore[union-attr]
+    assert by_hand.report.objective == p.weights.optional_missed
+    assert best.placement(2).start == at(8, 30)  # type: ignore[union-attr]
+    assert best.placement(2).optional_ids == (12,)  # type: ignore[union-attr]
+    assert best.placement(1).start == at(9, 30)  # type: ignore[union-attr]
+    assert best.report.objective == 0
+    assert validate(p, best) == []
+
+
 def test_stopping_early_keeps_the_best_plan_so_far() -> None:
     p = generate("typical")
     seen: list[tuple[float, float]] = []
