@@ -83,6 +83,19 @@ def test_best_fit_lets_the_meeting_with_invitees_at_stake_choose_first() -> None
     assert validate(p, best) == []
 
 
+def test_best_fit_rebuilds_with_a_crowded_out_meeting_first() -> None:
+    """Meeting 2's invitees put it first, at 08:30, the only hour Staff 11 can make for
+    Meeting 1: the rebuild places Meeting 1 first and Meeting 2 after it, with everyone."""
+    persons = replace_person(people(), 11, unavailable=((at(9, 30), at(17, 30)),))
+    p = problem(meeting(1, 10, 11), meeting(2, 10, optional_ids=(12, 13)), persons=persons)
+    plan = best_fit_plan(p)
+    assert plan.unplaced == ()
+    assert plan.placement(1).start == at(8, 30)  # type: ignore[union-attr]
+    assert plan.placement(2).optional_ids == (12, 13)  # type: ignore[union-attr]
+    assert plan.report.objective == 0
+    assert validate(p, plan) == []
+
+
 def test_stopping_early_keeps_the_best_plan_so_far() -> None:
     p = generate("typical")
     seen: list[tuple[float, float]] = []
