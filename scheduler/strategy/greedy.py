@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time as wallclock
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
@@ -254,14 +254,17 @@ def best_fit(
     return None
 
 
+Place = Callable[[Occupancy, PlanChecker, MeetingOptions, StrategyPlan], Placement | None]
+Order = Callable[[StrategyProblem, dict[int, MeetingOptions]], list[MeetingOptions]]
+
+
 def _build(
-    problem: StrategyProblem, timeline: Timeline, order: list[MeetingOptions], best: bool
+    problem: StrategyProblem, timeline: Timeline, order: list[MeetingOptions], place: Place
 ) -> StrategyPlan:
-    """The meetings that fit, placed one at a time in ``order`` by first fit or best fit."""
+    """The meetings that fit, placed one at a time in ``order`` by ``place``."""
     occupancy = Occupancy(problem, timeline)
     checker = PlanChecker(problem)
     plan = StrategyPlan(report=SolveReport(SolveStatus.UNKNOWN, None, None, None, 0.0))
-    place = best_fit if best else first_fit
     for option in order:
         if not option.starts:
             continue
@@ -297,23 +300,25 @@ The invitees-first order can crowd out a meeting with few possible starts: on tw
 seeds of the large shape it left one out, which one rebuild places."""
 
 
-def _construct(problem: StrategyProblem, name: str, best: bool) -> StrategyPlan:
-    """First fit in its order, or best fit in its order, rebuilt while it leaves meetings
-    out that a different order could place."""
+def _construct(
+    problem: StrategyProblem, name: str, place: Place, by: Order, rebuilds: int
+) -> StrategyPlan:
+    """Meetings placed one at a time in the order ``by`` gives, then up to ``rebuilds``
+    times again with those left out moved up; the cheapest plan, costed like the solver's."""
     from scheduler.strategy.reasons import unplaced_reasons
 
     started = wallclock.perf_counter()
     timeline = Timeline(problem)
     options = dict(all_options(problem, timeline))
-    order = (_best_fit_order if best else _first_fit_order)(problem, options)
-    plan = latest = _build(problem, timeline, order, best)
+    order = by(problem, options)
+    plan = latest = _build(problem, timeline, order, place)
     cost = plan_cost(problem, plan)
-    for _ in range(SQUEAKY_ROUNDS if best else 0):
+    for _ in range(rebuilds):
         reordered = _left_out_first(problem, order, latest)
         if reordered is None:
             break
         order = reordered
-        latest = _build(problem, timeline, order, best)
+        latest = _build(problem, timeline, order, place)
         latest_cost = plan_cost(problem, latest)
         if latest_cost < cost:
             plan, cost = latest, latest_cost
@@ -334,10 +339,10 @@ def _construct(problem: StrategyProblem, name: str, best: bool) -> StrategyPlan:
 
 def greedy(problem: StrategyProblem) -> StrategyPlan:
     """First-fit plan, costed on the same objective as the solver (the benchmark baseline)."""
-    return _construct(problem, "greedy", best=False)
+    return _construct(problem, "greedy", first_fit, _first_fit_order, rebuilds=0)
 
 
 def best_fit_plan(problem: StrategyProblem) -> StrategyPlan:
     """Best-fit plan: each meeting where it costs least given those already placed, the
     meetings with the most invitees first, and rebuilt with any it left out first."""
-    return _construct(problem, "best-fit", best=True)
+    return _construct(problem, "best-fit", best_fit, _best_fit_order, SQUEAKY_ROUNDS)
