@@ -222,7 +222,7 @@ def solve(
     """Best timetable found within the limits of ``options`` (the time limit includes
     building the model and the hint).
 
-    Large models start from the cheaper of first fit and best fit (0.6 s more on the large
+    Large models start from the cheaper of first fit and best fit (0.6 to 1.3 s more on the large
     benchmark): best fit costs about half as much there (1,168 against 2,192). Once CP-SAT
     has set the proven bound (:data:`LNS_AFTER_S`, :data:`BOUND_STALL_S`),
     :class:`MeetingLns` takes the plan on for the rest of the time limit (not in
