@@ -43,9 +43,9 @@ GROW, SHRINK = 0.25, 0.75
 The size settles where three fragments in four close. With equal steps (half close) the
 fragments that run out of time took more than half the search's time on the large
 benchmark and brought a seventh of its gains. Interleaved 30-second runs, each with its own
-seed: 15 of 22 within 1% of the best known against 8 of 22 with equal steps (batch medians
-768, 769.5 and 769 against 789.5, 770.5 and 773); shrinking by 1 and growing by 0.2 gave 2
-of 6."""
+seed: 12 of 22 within 1% of the best known (762) against 4 of 22 with equal steps (batch
+medians 768, 769.5 and 769 against 789.5, 770.5 and 773); shrinking by 1 and growing by 0.2
+gave 1 of 6."""
 
 # Share of each neighbourhood kind, in the order tried (the rest are random meetings).
 AROUND_PENALTY, INSPECTOR_DAY, TIME_WINDOW = 0.4, 0.3, 0.1
@@ -185,7 +185,7 @@ class MeetingLns:
         # cost about 0.07 s each time, and without presolve the relaxation would hold every
         # row of the full model. On 80 fragments of 5 to 9 meetings cut from a plan at 797,
         # this closed 75 in 28 s against 67 in 51 s with one presolve round and the default
-        # relaxation; 30-second runs: 7 of 8 within 1% of the best known against 3 of 8.
+        # relaxation; 30-second runs: 7 of 8 within 1% of the best known against 2 of 8.
         params.cp_model_presolve = False
         params.linearization_level = 0
         params.cp_model_probing_level = 0
