@@ -222,9 +222,9 @@ def solve(
     """Best timetable found within the limits of ``options`` (the time limit includes
     building the model and the hint).
 
-    Large models start from the cheaper of first fit and best fit (0.6 to 1.3 s more on the large
-    benchmark): best fit costs about half as much there (1,168 against 2,192). Once CP-SAT
-    has set the proven bound (:data:`LNS_AFTER_S`, :data:`BOUND_STALL_S`),
+    Large models start from the cheaper of first fit and best fit (0.6 to 1.4 s more on the
+    large benchmark, by machine): best fit costs about half as much there (1,168 against
+    2,192). Once CP-SAT has set the proven bound (:data:`LNS_AFTER_S`, :data:`BOUND_STALL_S`),
     :class:`MeetingLns` takes the plan on for the rest of the time limit (not in
     reproducible mode, which stays one deterministic CP-SAT worker). On smaller models the
     first-fit hint is kept and CP-SAT runs alone: on the typical benchmark the proof took
