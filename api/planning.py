@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from models.inspection import Inspection
 from models.plan import PlanPart
+from models.types import RowId, RowIds
 from scheduler.plan import PlanItem
 from scheduler.solving import ProgressListener, SolveOptions, StopRequest
 
@@ -26,8 +27,8 @@ class PlacementEdit(BaseModel):
 
     item_id: int = Field(ge=1, description="Meeting request id, or setting id for the rota")
     start: AwareDatetime
-    venue_id: int | None = Field(default=None, description="Strategy: the venue to use")
-    inspector_ids: list[int] | None = Field(
+    venue_id: RowId | None = Field(default=None, description="Strategy: the venue to use")
+    inspector_ids: RowIds | None = Field(
         default=None, description="Strategy: the inspectors; rota: exactly one"
     )
     force: bool = Field(default=False, description="Keep the edit even if it breaks a rule")

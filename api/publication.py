@@ -29,7 +29,7 @@ def publish_version(
     if version.violations:
         raise Conflict(
             f"version {version.number} breaks hard rules and cannot be published",
-            [{"violation": v} for v in version.violations],
+            [{"field": "number", "reason": v} for v in version.violations],
         )
     version.published_at = now
     session.add(version)

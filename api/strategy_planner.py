@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import fields, replace
 from datetime import date, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
@@ -231,8 +232,12 @@ class StrategyPlanner:
         meeting = problem.meeting_by_id.get(edit.item_id)
         if meeting is None:
             raise KeyError(f"meeting {edit.item_id} is not part of this inspection")
+        if edit.venue_id is not None and edit.venue_id not in problem.venue_by_id:
+            raise Unprocessable.field("venue_id", f"{edit.venue_id} is not a venue of this area")
         current = plan.placement(edit.item_id)
-        start = edit.start
+        # In the area's time zone like the solver's placements, whatever offset was sent,
+        # so that views file it under its local day.
+        start = edit.start.astimezone(ZoneInfo(problem.timezone))
         moved = Placement(
             meeting_id=meeting.id,
             start=start,

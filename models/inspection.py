@@ -10,7 +10,7 @@ from sqlalchemy import JSON
 from sqlmodel import Field, SQLModel
 
 from models.base import AreaOwned, Page
-from models.types import RowId, UTCDateTime
+from models.types import RowId, RowIds, UTCDateTime
 from scheduler.frameworks import DEFAULT_PROFILE, PROFILES, DayRole
 
 
@@ -61,7 +61,7 @@ class InspectionBase(SQLModel):
     framework: str = Field(default=DEFAULT_PROFILE, description="Framework profile key")
     notification_at: AwareDatetime = Field(description="When the notification call came")
     timezone: str = "Europe/London"
-    inspector_ids: list[RowId] = Field(default_factory=list)
+    inspector_ids: RowIds = Field(default_factory=list)
     lead_inspector_id: RowId | None = None
     link_officer_id: RowId | None = None
     working_hours: WorkingHours = Field(default_factory=WorkingHours)
@@ -96,7 +96,7 @@ class InspectionUpdate(SQLModel):
     framework: str | None = None
     notification_at: AwareDatetime | None = None
     timezone: str | None = None
-    inspector_ids: list[RowId] | None = None
+    inspector_ids: RowIds | None = None
     lead_inspector_id: RowId | None = None
     link_officer_id: RowId | None = None
     working_hours: WorkingHours | None = None

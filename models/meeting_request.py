@@ -10,7 +10,7 @@ from sqlalchemy import JSON
 from sqlmodel import Field, SQLModel
 
 from models.base import AreaOwned, Page
-from models.types import Period, RowId, UTCDateTime
+from models.types import Period, RowId, RowIds, UTCDateTime
 
 
 class InspectorRule(StrEnum):
@@ -30,11 +30,11 @@ class MeetingRequestBase(SQLModel):
     theme: str = Field(min_length=1, max_length=100)
     kind: MeetingKind = MeetingKind.MEETING
     duration_minutes: int = Field(default=60, ge=15, le=480)
-    required_attendee_ids: list[RowId] = Field(default_factory=list)
-    optional_attendee_ids: list[RowId] = Field(default_factory=list)
+    required_attendee_ids: RowIds = Field(default_factory=list)
+    optional_attendee_ids: RowIds = Field(default_factory=list)
     parent_reps_wanted: int = Field(default=0, ge=0, le=20)
     inspector_rule: InspectorRule = InspectorRule.ANY
-    named_inspector_ids: list[RowId] = Field(default_factory=list)
+    named_inspector_ids: RowIds = Field(default_factory=list)
     online: bool = False
     note_taker_id: RowId | None = None
     preferred: list[Period] = Field(default_factory=list, description="Preferred time windows")
@@ -83,11 +83,11 @@ class MeetingRequestUpdate(SQLModel):
     theme: str | None = Field(default=None, min_length=1, max_length=100)
     kind: MeetingKind | None = None
     duration_minutes: int | None = Field(default=None, ge=15, le=480)
-    required_attendee_ids: list[RowId] | None = None
-    optional_attendee_ids: list[RowId] | None = None
+    required_attendee_ids: RowIds | None = None
+    optional_attendee_ids: RowIds | None = None
     parent_reps_wanted: int | None = Field(default=None, ge=0, le=20)
     inspector_rule: InspectorRule | None = None
-    named_inspector_ids: list[RowId] | None = None
+    named_inspector_ids: RowIds | None = None
     online: bool | None = None
     note_taker_id: RowId | None = None
     preferred: list[Period] | None = None

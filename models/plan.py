@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel
 from pydantic import Field as PydanticField
@@ -71,13 +71,20 @@ class PlanVersion(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
 
 
+MAX_WEIGHT = 1_000_000
+Weight = Annotated[int, PydanticField(ge=0, le=MAX_WEIGHT)]
+"""A soft goal's weight: never negative (a negative weight would reward what the goal
+penalises, such as leaving meetings out), and small enough that the objective's sum of
+weighted terms stays far inside the solver's integer range."""
+
+
 class SolveRequest(BaseModel):
     time_limit_s: float = PydanticField(default=10.0, gt=0, le=600)
     relative_gap: float = PydanticField(default=0.0, ge=0, le=1)
     reproducible: bool = PydanticField(
         default=False, description="One worker, fixed seed, deterministic time limit"
     )
-    weights: dict[str, int] = PydanticField(
+    weights: dict[str, Weight] = PydanticField(
         default_factory=dict, description="Override default weights by name"
     )
     base_version: int | None = PydanticField(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, Field, model_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, model_validator
 from sqlalchemy import JSON, DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -43,6 +43,18 @@ MAX_ROW_ID = 2**31 - 1
 RowId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
 """An id another row refers to: bounded, so a huge number is a 422 naming the field rather
 than an overflow inside the database driver."""
+
+
+def _each_once(ids: list[int]) -> list[int]:
+    twice = sorted({i for i in ids if ids.count(i) > 1})
+    if twice:
+        raise ValueError(f"listed more than once: {twice}")
+    return ids
+
+
+RowIds = Annotated[list[RowId], AfterValidator(_each_once)]
+"""Ids of other rows, each at most once: a person listed twice in one meeting would be
+counted twice by the planner."""
 
 
 class Period(BaseModel):

@@ -19,7 +19,7 @@ from api.deps import AreaDep, InspectionDep, PageDep, SessionDep, SettingsDep
 from api.jobs import STALE_AFTER, JobRunner
 from api.plan_versions import get_version, published_version, save_version
 from api.planning import PlacementEdit, Planner, jsonable
-from api.problems import NotFound, Problem, Unprocessable
+from api.problems import Conflict, NotFound, Problem, Unprocessable
 from api.publication import publish_version
 from api.publishing import PublishSummary
 from models.inspection import Inspection
@@ -85,6 +85,20 @@ def _get_job(session: Session, inspection: Inspection, part: str, job_id: int) -
             session.add(job)
             commit(session)
     return job
+
+
+def _reason(error: Exception) -> str:
+    """An exception's message without the quotes ``str(KeyError(...))`` adds."""
+    return str(error.args[0]) if error.args else str(error)
+
+
+def _field_of(violation: str) -> str:
+    """The edit field a hard-rule violation is most about, for the problem's error list."""
+    if "inspector" in violation:
+        return "inspector_ids"
+    if "venue" in violation:
+        return "venue_id"
+    return "start"
 
 
 def plan_router(planner: Planner) -> APIRouter:
@@ -181,10 +195,14 @@ def plan_router(planner: Planner) -> APIRouter:
         inspection: InspectionDep, session: SessionDep, job_id: Annotated[int, Path(ge=1)]
     ) -> SolveJobPublic:
         job = _get_job(session, inspection, part, job_id)
-        if job.status in (JobStatus.QUEUED, JobStatus.RUNNING):
-            job.stop_requested = True
-            session.add(job)
-            commit(session)
+        if job.status not in (JobStatus.QUEUED, JobStatus.RUNNING):
+            raise Conflict(
+                f"job {job_id} has already finished ({job.status.value}); there is nothing to stop",
+                [{"field": "job_id", "reason": f"already {job.status.value}"}],
+            )
+        job.stop_requested = True
+        session.add(job)
+        commit(session)
         return job_public(session, job)
 
     @router.get("/versions", response_model=PlanVersionPage, name=f"list_{part}_versions")
@@ -228,6 +246,17 @@ def plan_router(planner: Planner) -> APIRouter:
         if earlier is not None:
             return earlier
         version = get_version(session, inspection, part, number)
+        # Checked again with today's people, venues and meetings: someone may have become
+        # unavailable since the version was made.
+        broken = planner.validate(
+            problem_for(session, inspection, version), planner.load(version.plan)
+        )
+        if broken:
+            raise Conflict(
+                f"version {number} breaks hard rules with the current data and cannot be "
+                "published; edit it or solve again",
+                [{"field": "number", "reason": v} for v in broken],
+            )
         summary = publish_version(session, inspection, version, now=utc_now(), settings=settings)
         session.flush()
         result = PublishResult(
@@ -282,15 +311,20 @@ def plan_router(planner: Planner) -> APIRouter:
     ) -> EditResult:
         version = get_version(session, inspection, part, number)
         problem = problem_for(session, inspection, version)
+        original = planner.load(version.plan)
         try:
-            edited = planner.edit(problem, planner.load(version.plan), change)
+            edited = planner.edit(problem, original, change)
         except (KeyError, ValueError) as error:
-            raise Unprocessable.field("item_id", str(error)) from error
+            raise Unprocessable.field("item_id", _reason(error)) from error
         violations = planner.validate(problem, edited)
-        if violations and not change.force:
+        # Only what the edit breaks stops it: rules the version already broke (someone has
+        # become unavailable since, say) are the reason to edit it, not a reason to refuse.
+        already = set(planner.validate(problem, original))
+        caused = [v for v in violations if v not in already]
+        if caused and not change.force:
             raise Unprocessable(
                 "the edit breaks hard rules; nothing was saved (send force=true to keep it)",
-                [{"field": "start", "reason": v} for v in violations],
+                [{"field": _field_of(v), "reason": v} for v in caused],
             )
         new = save_version(
             session,
@@ -343,7 +377,7 @@ def plan_router(planner: Planner) -> APIRouter:
         try:
             found = await run_in_threadpool(planner.suggest, problem, plan, item_id, limit)
         except KeyError as error:
-            raise Unprocessable.field("item_id", f"not in this plan: {error}") from error
+            raise Unprocessable.field("item_id", f"not in this plan: {_reason(error)}") from error
         return jsonable(found)
 
     @router.get("/versions/{number}/timetable", name=f"view_{part}_version")

@@ -176,3 +176,107 @@ def test_suggestions_rank_other_placements_by_cost(
 def test_unknown_versions_and_jobs_are_404(client: TestClient, small: SmallInspection) -> None:
     assert client.get(f"{small.url}/strategy/versions/42").status_code == 404
     assert client.get(f"{small.url}/strategy/solve-jobs/42").status_code == 404
+
+
+def test_someone_listed_twice_in_a_meeting_request_is_a_422_naming_the_field(
+    client: TestClient, small: SmallInspection
+) -> None:
+    url = f"{small.url}/meeting-requests"
+    twice = [small.people["ehc_lead"], small.people["ehc_lead"]]
+    created = client.post(
+        url, json={"title": "Added", "theme": "added", "required_attendee_ids": twice}
+    )
+    assert created.status_code == 422
+    assert created.headers["content-type"] == "application/problem+json"
+    assert created.json()["errors"][0]["field"] == "required_attendee_ids"
+    assert "more than once" in created.json()["errors"][0]["reason"]
+    patched = client.patch(
+        f"{url}/{small.meetings['ehc']}", json={"optional_attendee_ids": twice[:1] * 2}
+    )
+    assert patched.status_code == 422
+    assert patched.json()["errors"][0]["field"] == "optional_attendee_ids"
+    # Nothing was written, so the strategy routes still work.
+    assert client.get(url).json()["total"] == len(small.meetings)
+    solve(client, small.url, "strategy")
+
+
+def test_weights_must_be_neither_negative_nor_huge(
+    client: TestClient, small: SmallInspection
+) -> None:
+    url = f"{small.url}/strategy/solve-jobs"
+    for weights in ({"unplaced": -10000}, {"idle_slot": 10**30}):
+        response = client.post(url, json={"weights": weights})
+        assert response.status_code == 422, response.text
+        [error] = response.json()["errors"]
+        assert error["field"] == f"weights.{next(iter(weights))}"
+    assert client.get(f"{small.url}/strategy/versions").json()["total"] == 0
+
+
+def test_an_edit_to_an_unknown_venue_is_a_422_naming_venue_id(
+    client: TestClient, small: SmallInspection
+) -> None:
+    number = solve(client, small.url, "strategy")["result_version"]
+    edit = {"item_id": small.meetings["ehc"], "start": "2026-12-07T14:00:00+00:00"}
+    for venue_id in (99999, 0):
+        response = client.post(
+            f"{small.url}/strategy/versions/{number}/edits", json=edit | {"venue_id": venue_id}
+        )
+        assert response.status_code == 422, response.text
+        assert response.json()["errors"][0]["field"] == "venue_id"
+    twice = [small.people["lead"], small.people["lead"]]
+    response = client.post(
+        f"{small.url}/strategy/versions/{number}/edits", json=edit | {"inspector_ids": twice}
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "inspector_ids"
+
+
+def test_an_edit_sent_with_another_offset_lands_on_its_local_day(
+    client: TestClient, small: SmallInspection
+) -> None:
+    number = solve(client, small.url, "strategy")["result_version"]
+    # 00:00 on Tuesday at +10:00 is 14:00 on Monday in London.
+    edit = {
+        "item_id": small.meetings["ehc"],
+        "start": "2026-12-08T00:00:00+10:00",
+        "venue_id": small.venues["room"],
+        "force": True,
+    }
+    response = client.post(f"{small.url}/strategy/versions/{number}/edits", json=edit)
+    assert response.status_code == 201, response.text
+    new = response.json()["version"]["number"]
+    groups = client.get(f"{small.url}/strategy/versions/{new}/timetable").json()["groups"]
+    monday = [item["title"] for item in groups["2026-12-07"]]
+    assert "EHC planning" in monday
+    assert "EHC planning" not in [item["title"] for item in groups.get("2026-12-08", [])]
+
+
+def test_a_version_broken_by_a_later_change_cannot_be_published(
+    client: TestClient, small: SmallInspection, area_url: str
+) -> None:
+    number = solve(client, small.url, "strategy")["result_version"]
+    plan = client.get(f"{small.url}/strategy/versions/{number}").json()["plan"]
+    camhs = next(p for p in plan["placements"] if p["meeting_id"] == small.meetings["camhs"])
+    client.patch(
+        f"{area_url}/people/{small.people['camhs_lead']}",
+        json={"unavailable": [{"start": camhs["start"], "end": camhs["end"]}]},
+    )
+    refused = client.post(f"{small.url}/strategy/versions/{number}/publish")
+    assert refused.status_code == 409
+    assert refused.headers["content-type"] == "application/problem+json"
+    [error] = refused.json()["errors"]
+    assert error["field"] == "number" and "Camhs Lead" in error["reason"]
+    assert client.get(f"{small.url}/strategy/versions/{number}").json()["published_at"] is None
+    # Moving another meeting is not refused for the break it does not cause.
+    other = next(p for p in plan["placements"] if p["meeting_id"] == small.meetings["ehc"])
+    kept = {"item_id": other["meeting_id"], "start": other["start"], "venue_id": other["venue_id"]}
+    edited = client.post(f"{small.url}/strategy/versions/{number}/edits", json=kept)
+    assert edited.status_code == 201, edited.text
+    assert any("Camhs Lead" in v for v in edited.json()["violations"])
+
+
+def test_stopping_a_finished_job_is_a_409(client: TestClient, small: SmallInspection) -> None:
+    job = solve(client, small.url, "strategy")
+    response = client.post(f"{small.url}/strategy/solve-jobs/{job['id']}/stop")
+    assert response.status_code == 409
+    assert response.json()["errors"][0]["field"] == "job_id"
