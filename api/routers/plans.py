@@ -92,6 +92,23 @@ def _reason(error: Exception) -> str:
     return str(error.args[0]) if error.args else str(error)
 
 
+def _edited_report(
+    report: dict[str, Any], objective: float, violations: list[str]
+) -> dict[str, Any]:
+    """The report of a hand-edited version: its own cost, moves from the version it was
+    edited from included. No bound: the parent's solve proved one for a different
+    objective (its moves were counted from another plan)."""
+    return {
+        **report,
+        "status": "infeasible" if violations else "feasible",
+        "objective": objective,
+        "bound": None,
+        "gap": None,
+        "stopped_early": False,
+        "edited": True,
+    }
+
+
 def _field_of(violation: str) -> str:
     """The edit field a hard-rule violation is most about, for the problem's error list."""
     if "inspector" in violation:
@@ -331,7 +348,7 @@ def plan_router(planner: Planner) -> APIRouter:
             inspection,
             planner.part,
             planner.dump(edited),
-            {**version.report, "edited": True},
+            _edited_report(version.report, planner.analyse(problem, edited).total, violations),
             source="edit",
             parent_number=version.number,
             pinned=list(version.pinned),
@@ -360,7 +377,14 @@ def plan_router(planner: Planner) -> APIRouter:
         inspection: InspectionDep, session: SessionDep, number: Annotated[int, Path(ge=1)]
     ) -> Any:
         version = get_version(session, inspection, part, number)
-        problem = problem_for(session, inspection, version)
+        # Costed against the version it was made from, as its solve or edit was: a
+        # re-plan's moves are part of its cost.
+        parent = (
+            get_version(session, inspection, part, version.parent_number)
+            if version.parent_number is not None
+            else None
+        )
+        problem = problem_for(session, inspection, parent)
         return jsonable(planner.analyse(problem, planner.load(version.plan)))
 
     @router.get("/versions/{number}/suggestions", name=f"suggest_{part}_placements")

@@ -129,6 +129,12 @@ def test_a_valid_hand_edit_makes_a_new_version_and_the_diff_names_the_move(
     assert new["parent_number"] == number and new["source"] == "edit"
     diff = client.get(f"{small.url}/strategy/versions/{number}/diff/{new['number']}").json()
     assert small.meetings["ehc"] in moved_meetings(diff)
+    # The new version reports its own cost, the move from its parent included.
+    analysis = client.get(f"{small.url}/strategy/versions/{new['number']}/analysis").json()
+    assert new["report"]["objective"] == analysis["total"]
+    assert new["report"]["status"] == "feasible" and new["report"]["bound"] is None
+    change = next(g for g in analysis["goals"] if g["goal"] == "minimal_change")
+    assert change["cost"] >= 30 and change["penalties"][0]["meeting_id"] == small.meetings["ehc"]
 
 
 def test_publishing_then_replanning_after_someone_drops_out_moves_only_what_it_must(
@@ -152,6 +158,12 @@ def test_publishing_then_replanning_after_someone_drops_out_moves_only_what_it_m
     moved = moved_meetings(diff)
     assert small.meetings["camhs"] in moved
     assert small.meetings["intro"] not in moved
+    # Its analysis counts the moves from the published version, as its solve did.
+    url = f"{small.url}/strategy/versions/{replanned['result_version']}/analysis"
+    analysis = client.get(url).json()
+    assert analysis["total"] == replanned["report"]["objective"]
+    change = next(g for g in analysis["goals"] if g["goal"] == "minimal_change")
+    assert change["cost"] > 0
 
 
 def test_pins_must_name_items_of_the_version(client: TestClient, small: SmallInspection) -> None:
