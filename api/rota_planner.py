@@ -178,6 +178,9 @@ class RotaPlanner:
     def load(self, data: Mapping[str, Any]) -> RotaPlan:
         return RotaPlan.from_dict(dict(data))
 
+    def current(self, given: RotaInput, data: Mapping[str, Any]) -> RotaPlan:
+        return self.load(data)
+
     def report(self, plan: RotaPlan) -> dict[str, Any]:
         report = plan.to_dict()["report"]
         return {

@@ -169,8 +169,7 @@ class StrategyPlanner:
         venues = session.exec(
             select(Venue).where(Venue.local_area_id == area_id).order_by(col(Venue.id))
         ).all()
-        previous = StrategyPlan.from_dict(dict(base)) if base else None
-        return StrategyProblem(
+        problem = StrategyProblem(
             days=days,
             people=tuple(_person(p) for p in people),
             venues=tuple(_venue(v) for v in venues),
@@ -181,11 +180,11 @@ class StrategyPlanner:
             travel=travel_model(session, inspection),
             weights=weights(overrides),
             timezone=inspection.timezone,
-            previous=previous,
             pinned_ids=frozenset(
                 int(key.split(":", 1)[1]) for key in pinned if key.startswith("meeting:")
             ),
         )
+        return replace(problem, previous=self.current(problem, base)) if base else problem
 
     def solve(
         self,
@@ -201,6 +200,9 @@ class StrategyPlanner:
 
     def load(self, data: Mapping[str, Any]) -> StrategyPlan:
         return StrategyPlan.from_dict(dict(data))
+
+    def current(self, problem: StrategyProblem, data: Mapping[str, Any]) -> StrategyPlan:
+        return self.load(data).within(problem)
 
     def report(self, plan: StrategyPlan) -> dict[str, Any]:
         report = plan.to_dict()["report"]

@@ -22,7 +22,7 @@ def published_items(session: Session, inspection: Inspection) -> list[PlanItem]:
         if version is None:
             continue
         problem = planner.build(session, inspection, None, [], {})
-        items.extend(planner.items(problem, planner.load(version.plan)))
+        items.extend(planner.items(problem, planner.current(problem, version.plan)))
     friday = feedback(session, inspection)
     if friday is not None and items:
         items.append(friday)

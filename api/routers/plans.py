@@ -265,9 +265,8 @@ def plan_router(planner: Planner) -> APIRouter:
         version = get_version(session, inspection, part, number)
         # Checked again with today's people, venues and meetings: someone may have become
         # unavailable since the version was made.
-        broken = planner.validate(
-            problem_for(session, inspection, version), planner.load(version.plan)
-        )
+        problem = problem_for(session, inspection, version)
+        broken = planner.validate(problem, planner.current(problem, version.plan))
         if broken:
             raise Conflict(
                 f"version {number} breaks hard rules with the current data and cannot be "
@@ -298,11 +297,9 @@ def plan_router(planner: Planner) -> APIRouter:
         pins: Pins,
     ) -> PlanVersion:
         version = get_version(session, inspection, part, number)
+        problem = problem_for(session, inspection, version)
         known = {
-            item.key
-            for item in planner.items(
-                problem_for(session, inspection, version), planner.load(version.plan)
-            )
+            item.key for item in planner.items(problem, planner.current(problem, version.plan))
         }
         unknown = sorted(set(pins.items) - known)
         if unknown:
@@ -328,7 +325,7 @@ def plan_router(planner: Planner) -> APIRouter:
     ) -> EditResult:
         version = get_version(session, inspection, part, number)
         problem = problem_for(session, inspection, version)
-        original = planner.load(version.plan)
+        original = planner.current(problem, version.plan)
         try:
             edited = planner.edit(problem, original, change)
         except (KeyError, ValueError) as error:
@@ -385,7 +382,7 @@ def plan_router(planner: Planner) -> APIRouter:
             else None
         )
         problem = problem_for(session, inspection, parent)
-        return jsonable(planner.analyse(problem, planner.load(version.plan)))
+        return jsonable(planner.analyse(problem, planner.current(problem, version.plan)))
 
     @router.get("/versions/{number}/suggestions", name=f"suggest_{part}_placements")
     async def suggestions(
@@ -397,7 +394,7 @@ def plan_router(planner: Planner) -> APIRouter:
     ) -> Any:
         version = get_version(session, inspection, part, number)
         problem = problem_for(session, inspection, version)
-        plan = planner.load(version.plan)
+        plan = planner.current(problem, version.plan)
         try:
             found = await run_in_threadpool(planner.suggest, problem, plan, item_id, limit)
         except KeyError as error:
@@ -414,7 +411,7 @@ def plan_router(planner: Planner) -> APIRouter:
         version = get_version(session, inspection, part, number)
         problem = problem_for(session, inspection, version)
         try:
-            return jsonable(planner.views(problem, planner.load(version.plan), by))
+            return jsonable(planner.views(problem, planner.current(problem, version.plan), by))
         except ValueError as error:
             raise Unprocessable.field("by", str(error)) from error
 

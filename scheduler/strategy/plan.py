@@ -119,6 +119,32 @@ class StrategyPlan:
         ordered = tuple(sorted(others + (placement,), key=lambda p: (p.start, p.meeting_id)))
         return replace(self, placements=ordered, unplaced=unplaced)
 
+    def within(self, problem: StrategyProblem) -> StrategyPlan:
+        """This plan without what ``problem`` no longer has: meetings, venues and people
+        deleted since it was made. A stored version is read against today's data, and a
+        meeting left without its venue is for the checker to report, not a crash."""
+        people, venues = problem.person_by_id, problem.venue_by_id
+
+        def known(ids: tuple[int, ...]) -> tuple[int, ...]:
+            return tuple(i for i in ids if i in people)
+
+        placements = tuple(
+            replace(
+                p,
+                venue_id=p.venue_id if p.venue_id in venues else None,
+                inspector_ids=known(p.inspector_ids),
+                required_ids=known(p.required_ids),
+                optional_ids=known(p.optional_ids),
+                frontline_ids=known(p.frontline_ids),
+                parent_rep_ids=known(p.parent_rep_ids),
+                note_taker_id=p.note_taker_id if p.note_taker_id in people else None,
+            )
+            for p in self.placements
+            if p.meeting_id in problem.meeting_by_id
+        )
+        unplaced = tuple(u for u in self.unplaced if u.meeting_id in problem.meeting_by_id)
+        return replace(self, placements=placements, unplaced=unplaced)
+
     def items(self, problem: StrategyProblem) -> list[PlanItem]:
         meetings = problem.meeting_by_id
         items = []

@@ -292,3 +292,39 @@ def test_stopping_a_finished_job_is_a_409(client: TestClient, small: SmallInspec
     response = client.post(f"{small.url}/strategy/solve-jobs/{job['id']}/stop")
     assert response.status_code == 409
     assert response.json()["errors"][0]["field"] == "job_id"
+
+
+def test_old_versions_still_read_after_a_meeting_a_venue_and_a_person_are_deleted(
+    client: TestClient, small: SmallInspection, area_url: str
+) -> None:
+    number = solve(client, small.url, "strategy")["result_version"]
+    plan = client.get(f"{small.url}/strategy/versions/{number}").json()["plan"]
+    in_room = [p for p in plan["placements"] if p["venue_id"] == small.venues["room"]]
+    reps = {i for p in plan["placements"] for i in p["parent_rep_ids"]}
+    assert in_room and reps, "the fixture's plan uses Room 2 and a parent rep"
+    assert (
+        client.delete(f"{small.url}/meeting-requests/{small.meetings['nursing']}").status_code
+        == 204
+    )
+    assert client.delete(f"{area_url}/venues/{small.venues['room']}").status_code == 204
+    rep = next(iter(reps))
+    assert client.delete(f"{area_url}/people/{rep}").status_code == 204
+    url = f"{small.url}/strategy/versions/{number}"
+    for by in ("day", "venue", "person", "inspector"):
+        view = client.get(f"{url}/timetable", params={"by": by})
+        assert view.status_code == 200, view.text
+        titles = {item["title"] for items in view.json()["groups"].values() for item in items}
+        assert "School nursing" not in titles
+    assert str(rep) not in client.get(f"{url}/timetable", params={"by": "person"}).json()["groups"]
+    assert client.get(f"{url}/analysis").status_code == 200
+    assert client.put(f"{url}/pins", json={"items": []}).status_code == 200
+    # The meetings that were in the deleted room now need one: publishing says so.
+    refused = client.post(f"{url}/publish")
+    assert refused.status_code == 409
+    assert any("needs a venue" in e["reason"] for e in refused.json()["errors"])
+    # A re-plan from it places what is left.
+    job = solve(client, small.url, "strategy", base_version=number)
+    new = client.get(f"{small.url}/strategy/versions/{job['result_version']}").json()
+    assert {p["meeting_id"] for p in new["plan"]["placements"]} == set(small.meetings.values()) - {
+        small.meetings["nursing"]
+    }
