@@ -1,6 +1,8 @@
 """Meetings an inspection's strategy days must hold."""
 
+from datetime import datetime
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Response
 from sqlmodel import Session
@@ -10,6 +12,7 @@ from api.crud import Resource
 from api.deps import AreaDep, InspectionDep, ListingDep, PageDep, SessionDep
 from api.problems import Unprocessable
 from api.resource_routes import add_item_routes
+from api.strategy_planner import days_of
 from models.inspection import Inspection
 from models.meeting_request import (
     MeetingKind,
@@ -19,15 +22,37 @@ from models.meeting_request import (
     MeetingRequestPublic,
     MeetingRequestUpdate,
 )
+from scheduler.frameworks import DayRole
+from scheduler.strategy.problem import GRID_MINUTES
 
 
-def _check_inspectors(session: Session, area: Any, values: dict[str, Any], existing: Any) -> None:
+def _check_against_inspection(
+    session: Session, area: Any, values: dict[str, Any], existing: Any
+) -> None:
     inspection = session.get(Inspection, values["inspection_id"])
     assert inspection is not None
     outside = sorted(set(values.get("named_inspector_ids") or []) - set(inspection.inspector_ids))
     if outside:
         raise Unprocessable.field(
             "named_inspector_ids", f"people {outside} are not inspectors of this inspection"
+        )
+    _check_fixed_start(inspection, values.get("fixed_start"))
+
+
+def _check_fixed_start(inspection: Inspection, start: datetime | None) -> None:
+    """A fixed start the planner could never use is refused now, not left unplaced later."""
+    if start is None:
+        return
+    local = start.astimezone(ZoneInfo(inspection.timezone))
+    days = days_of(inspection, DayRole.STRATEGY)
+    if days and local.date() not in days:
+        shown = ", ".join(f"{d:%a %d %b}" for d in days)
+        raise Unprocessable.field(
+            "fixed_start", f"{local:%a %d %b} is not one of the strategy days ({shown})"
+        )
+    if local.minute % GRID_MINUTES or local.second or local.microsecond:
+        raise Unprocessable.field(
+            "fixed_start", f"{local:%H:%M:%S} is not on the {GRID_MINUTES}-minute grid"
         )
 
 
@@ -37,7 +62,7 @@ MEETING_REQUEST = Resource(
     update=MeetingRequestUpdate,
     public=MeetingRequestPublic,
     parent_field="inspection_id",
-    prepare=_check_inspectors,
+    prepare=_check_against_inspection,
     search=("title", "theme"),
 )
 

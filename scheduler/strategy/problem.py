@@ -188,6 +188,10 @@ class Weights:
     inspector_changed: int = 10
 
 
+GRID_MINUTES = 15
+"""The strategy days' time grid unless a problem says otherwise."""
+
+
 @dataclass(frozen=True)
 class StrategyProblem:
     """Everything the solver needs for one inspection's strategy days.
@@ -204,7 +208,7 @@ class StrategyProblem:
     inspector_ids: tuple[int, ...]
     parent_rep_ids: tuple[int, ...] = ()
     note_taker_ids: tuple[int, ...] = ()
-    grid_minutes: int = 15
+    grid_minutes: int = GRID_MINUTES
     travel: TravelModel = field(default_factory=TravelModel)
     weights: Weights = field(default_factory=Weights)
     timezone: str = "Europe/London"

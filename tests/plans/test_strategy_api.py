@@ -328,3 +328,25 @@ def test_old_versions_still_read_after_a_meeting_a_venue_and_a_person_are_delete
     assert {p["meeting_id"] for p in new["plan"]["placements"]} == set(small.meetings.values()) - {
         small.meetings["nursing"]
     }
+
+
+def test_a_fixed_start_the_planner_could_never_use_is_refused(
+    client: TestClient, small: SmallInspection
+) -> None:
+    url = f"{small.url}/meeting-requests"
+    body = {"title": "Webinar", "theme": "webinar", "kind": "webinar", "online": True}
+    for start, reason in (
+        ("2026-12-12T10:00:00+00:00", "not one of the strategy days"),  # a Saturday
+        ("2026-12-07T10:07:00+00:00", "15-minute grid"),
+    ):
+        refused = client.post(url, json=body | {"fixed_start": start})
+        assert refused.status_code == 422, refused.text
+        [error] = refused.json()["errors"]
+        assert error["field"] == "fixed_start" and reason in error["reason"]
+    made = client.post(url, json=body | {"fixed_start": "2026-12-07T18:00:00+00:00"})
+    assert made.status_code == 201, made.text
+    moved = client.patch(
+        f"{url}/{made.json()['id']}", json={"fixed_start": "2026-12-13T18:00:00+00:00"}
+    )
+    assert moved.status_code == 422
+    assert moved.json()["errors"][0]["field"] == "fixed_start"
