@@ -58,8 +58,9 @@ class Unprocessable(ProblemError):
     title = "Unprocessable content"
 
     @classmethod
-    def field(cls, field: str, reason: str) -> Unprocessable:
-        return cls(f"{field}: {reason}", [FieldError(field=field, reason=reason).model_dump()])
+    def field(cls, field: str, reason: str, location: str = "body") -> Unprocessable:
+        error = FieldError(field=field, reason=reason, location=location)
+        return cls(f"{field}: {reason}", [error.model_dump()])
 
 
 class ContentTooLarge(ProblemError):

@@ -161,15 +161,23 @@ def plan_router(planner: Planner) -> APIRouter:
                 )
             ).first()
             if earlier is not None:
+                if earlier.options != body.model_dump(mode="json"):
+                    raise Unprocessable.field(
+                        "Idempotency-Key",
+                        f"already used for solve job {earlier.id} with other options",
+                    )
                 response.headers["Location"] = f"{request.url.path}/{earlier.id}"
                 return job_public(session, earlier)
         base = None
         if not body.from_scratch:
-            base = (
-                get_version(session, inspection, part, body.base_version)
-                if body.base_version is not None
-                else published_version(session, inspection, part)
-            )
+            try:
+                base = (
+                    get_version(session, inspection, part, body.base_version)
+                    if body.base_version is not None
+                    else published_version(session, inspection, part)
+                )
+            except NotFound as error:
+                raise Unprocessable.field("base_version", error.detail) from error
         # Build once now so bad input (no days, unknown weights) is a 422, not a failed job.
         planner.build(
             session,
@@ -398,7 +406,9 @@ def plan_router(planner: Planner) -> APIRouter:
         try:
             found = await run_in_threadpool(planner.suggest, problem, plan, item_id, limit)
         except KeyError as error:
-            raise Unprocessable.field("item_id", f"not in this plan: {_reason(error)}") from error
+            raise Unprocessable.field(
+                "item_id", f"not in this plan: {_reason(error)}", location="query"
+            ) from error
         return jsonable(found)
 
     @router.get("/versions/{number}/timetable", name=f"view_{part}_version")

@@ -79,6 +79,11 @@ def test_an_idempotency_key_returns_the_first_job_instead_of_solving_again(
     again = client.post(f"{small.url}/strategy/solve-jobs", json=body, headers=headers)
     assert first.json()["id"] == again.json()["id"]
     assert first.headers["location"] == again.headers["location"]
+    other = client.post(
+        f"{small.url}/strategy/solve-jobs", json={"time_limit_s": 5}, headers=headers
+    )
+    assert other.status_code == 422
+    assert other.json()["errors"][0]["field"] == "Idempotency-Key"
 
 
 def test_analysis_breaks_the_objective_down_per_goal(
@@ -182,12 +187,20 @@ def test_suggestions_rank_other_placements_by_cost(
     url = f"{small.url}/strategy/versions/{number}/suggestions"
     found = client.get(url, params={"item_id": small.meetings["ehc"], "limit": 3}).json()
     assert 1 <= len(found) <= 3
-    assert client.get(url, params={"item_id": 999999}).status_code == 422
+    unknown = client.get(url, params={"item_id": 999999})
+    assert unknown.status_code == 422
+    assert unknown.json()["errors"] == [
+        {"field": "item_id", "reason": "not in this plan: meeting 999999", "location": "query"}
+    ]
 
 
 def test_unknown_versions_and_jobs_are_404(client: TestClient, small: SmallInspection) -> None:
     assert client.get(f"{small.url}/strategy/versions/42").status_code == 404
     assert client.get(f"{small.url}/strategy/solve-jobs/42").status_code == 404
+    # A version named in a request body is a bad field, not a missing page.
+    response = client.post(f"{small.url}/strategy/solve-jobs", json={"base_version": 42})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "base_version"
 
 
 def test_someone_listed_twice_in_a_meeting_request_is_a_422_naming_the_field(
