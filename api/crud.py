@@ -336,6 +336,16 @@ def json_response(
     )
 
 
+def tagged_response(model: BaseModel, if_none_match: str | None) -> Response:
+    """``model`` as JSON with an ETag taken from its content, or 304 when the client has
+    it already: for resources without a row version to tag, such as plan versions."""
+    body = model.model_dump_json()
+    tag = '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
+    if etag_matches(if_none_match, tag):
+        return Response(status_code=304, headers={"ETag": tag})
+    return Response(body, headers={"ETag": tag}, media_type="application/json")
+
+
 async def read(
     session: Session, work: Callable[..., T], *args: Any, snapshot: bool = False, **kwargs: Any
 ) -> T:

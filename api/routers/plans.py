@@ -14,7 +14,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from api import idempotency
-from api.crud import commit
+from api.crud import commit, tagged_response
 from api.deps import AreaDep, InspectionDep, PageDep, SessionDep, SettingsDep
 from api.jobs import STALE_AFTER, JobRunner
 from api.plan_versions import get_version, published_version, save_version
@@ -232,8 +232,8 @@ def plan_router(planner: Planner) -> APIRouter:
 
     @router.get("/versions", response_model=PlanVersionPage, name=f"list_{part}_versions")
     def list_versions(
-        inspection: InspectionDep, session: SessionDep, page: PageDep
-    ) -> PlanVersionPage:
+        request: Request, inspection: InspectionDep, session: SessionDep, page: PageDep
+    ) -> Response:
         where = (PlanVersion.inspection_id == inspection.id, PlanVersion.part == part)
         total = session.exec(select(func.count()).select_from(PlanVersion).where(*where)).one()
         rows = session.exec(
@@ -244,13 +244,19 @@ def plan_router(planner: Planner) -> APIRouter:
             .limit(page.limit)
         ).all()
         items = [PlanVersionSummary.model_validate(r, from_attributes=True) for r in rows]
-        return PlanVersionPage(items=items, total=total, limit=page.limit, offset=page.offset)
+        listed = PlanVersionPage(items=items, total=total, limit=page.limit, offset=page.offset)
+        return tagged_response(listed, request.headers.get("if-none-match"))
 
     @router.get("/versions/{number}", response_model=PlanVersionPublic, name=f"get_{part}_version")
     def read_version(
-        inspection: InspectionDep, session: SessionDep, number: Annotated[int, Path(ge=1)]
-    ) -> PlanVersion:
-        return get_version(session, inspection, part, number)
+        request: Request,
+        inspection: InspectionDep,
+        session: SessionDep,
+        number: Annotated[int, Path(ge=1)],
+    ) -> Response:
+        version = get_version(session, inspection, part, number)
+        public = PlanVersionPublic.model_validate(version, from_attributes=True)
+        return tagged_response(public, request.headers.get("if-none-match"))
 
     @router.post(
         "/versions/{number}/publish",

@@ -363,3 +363,19 @@ def test_a_fixed_start_the_planner_could_never_use_is_refused(
     )
     assert moved.status_code == 422
     assert moved.json()["errors"][0]["field"] == "fixed_start"
+
+
+def test_versions_carry_an_etag_that_changes_when_the_version_does(
+    client: TestClient, small: SmallInspection
+) -> None:
+    number = solve(client, small.url, "strategy")["result_version"]
+    url = f"{small.url}/strategy/versions/{number}"
+    for address in (url, f"{small.url}/strategy/versions"):
+        tag = client.get(address).headers["etag"]
+        assert client.get(address, headers={"If-None-Match": tag}).status_code == 304
+    before = client.get(url).headers["etag"]
+    pin = f"meeting:{small.meetings['ehc']}"
+    assert client.put(f"{url}/pins", json={"items": [pin]}).status_code == 200
+    after = client.get(url, headers={"If-None-Match": before})
+    assert after.status_code == 200 and after.headers["etag"] != before
+    assert after.json()["pinned"] == [pin]
