@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from fastapi.testclient import TestClient
@@ -379,3 +380,18 @@ def test_versions_carry_an_etag_that_changes_when_the_version_does(
     after = client.get(url, headers={"If-None-Match": before})
     assert after.status_code == 200 and after.headers["etag"] != before
     assert after.json()["pinned"] == [pin]
+
+
+def test_edits_sent_at_once_each_get_their_own_version(
+    client: TestClient, small: SmallInspection
+) -> None:
+    number = solve(client, small.url, "strategy")["result_version"]
+    plan = client.get(f"{small.url}/strategy/versions/{number}").json()["plan"]
+    ehc = next(p for p in plan["placements"] if p["meeting_id"] == small.meetings["ehc"])
+    edit = {"item_id": ehc["meeting_id"], "start": ehc["start"], "venue_id": ehc["venue_id"]}
+    url = f"{small.url}/strategy/versions/{number}/edits"
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda _: client.post(url, json=edit), range(8)))
+    assert [a.status_code for a in answers] == [201] * 8, [a.text for a in answers]
+    numbers = sorted(a.json()["version"]["number"] for a in answers)
+    assert numbers == list(range(number + 1, number + 9))
