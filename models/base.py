@@ -8,6 +8,12 @@ from sqlmodel import Field, SQLModel
 
 from models.types import UTCDateTime, utc_now
 
+NEVER_REUSED_IDS = {"sqlite_autoincrement": True}
+"""Table options for rows that stored plans refer to by id (meetings, venues, people,
+settings): SQLite otherwise gives a deleted row's id to the next row, and a plan made
+before the delete would then show the new row in the old one's place. PostgreSQL's
+sequences never hand an id out twice."""
+
 
 class AreaOwned(SQLModel):
     """Mixin for rows that belong to one local area (the tenant).

@@ -9,7 +9,7 @@ from pydantic import AwareDatetime, model_validator
 from sqlalchemy import JSON
 from sqlmodel import Field, SQLModel
 
-from models.base import AreaOwned, Page
+from models.base import NEVER_REUSED_IDS, AreaOwned, Page
 from models.types import Period, RowId, RowIds, UTCDateTime
 
 
@@ -56,6 +56,7 @@ class MeetingRequestBase(SQLModel):
 
 
 class MeetingRequest(AreaOwned, table=True):
+    __table_args__ = NEVER_REUSED_IDS
     id: int | None = Field(default=None, primary_key=True)
     inspection_id: int = Field(foreign_key="inspection.id", index=True)
     title: str

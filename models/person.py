@@ -9,7 +9,7 @@ from pydantic import AwareDatetime, EmailStr, model_validator
 from sqlalchemy import JSON, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.base import AreaOwned, Page
+from models.base import NEVER_REUSED_IDS, AreaOwned, Page
 from models.types import Period, RowId, UTCDateTime
 
 
@@ -56,7 +56,7 @@ class PersonBase(SQLModel):
 
 
 class Person(AreaOwned, table=True):
-    __table_args__ = (UniqueConstraint("local_area_id", "email"),)
+    __table_args__ = (UniqueConstraint("local_area_id", "email"), NEVER_REUSED_IDS)
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(index=True)
     email: str

@@ -9,7 +9,7 @@ from pydantic import model_validator
 from sqlalchemy import JSON, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.base import AreaOwned, Page
+from models.base import NEVER_REUSED_IDS, AreaOwned, Page
 from models.types import Period, RowId
 
 
@@ -51,7 +51,7 @@ class SettingBase(SQLModel):
 
 
 class Setting(AreaOwned, table=True):
-    __table_args__ = (UniqueConstraint("local_area_id", "urn"),)
+    __table_args__ = (UniqueConstraint("local_area_id", "urn"), NEVER_REUSED_IDS)
     id: int | None = Field(default=None, primary_key=True)
     urn: str
     name: str = Field(index=True)

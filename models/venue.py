@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.base import AreaOwned, Page
+from models.base import NEVER_REUSED_IDS, AreaOwned, Page
 from models.types import Period
 
 
@@ -24,7 +24,7 @@ class VenueBase(SQLModel):
 
 
 class Venue(AreaOwned, table=True):
-    __table_args__ = (UniqueConstraint("local_area_id", "name"),)
+    __table_args__ = (UniqueConstraint("local_area_id", "name"), NEVER_REUSED_IDS)
     id: int | None = Field(default=None, primary_key=True)
     name: str
     address: str | None = None
