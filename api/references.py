@@ -15,6 +15,8 @@ from sqlmodel import Session, SQLModel, select
 from api.problems import Conflict, Unprocessable, summary
 from models import (
     Action,
+    CalendarAttendance,
+    CalendarItem,
     CoproductionEntry,
     DataSet,
     Document,
@@ -23,6 +25,7 @@ from models import (
     MeetingRecord,
     MeetingRequest,
     Organisation,
+    OutboxMessage,
     Person,
     SelfEvaluationStatement,
     Setting,
@@ -66,6 +69,11 @@ REFERENCES: tuple[Reference, ...] = (
     Reference(MeetingRecord, "meeting_request_id", MeetingRequest),
     Reference(MeetingRecord, "note_taker_id", Person),
     Reference(CoproductionEntry, "owner_id", Person),
+    # What calendars were sent: kept as the history of invitations and cancellations.
+    Reference(CalendarItem, "venue_id", Venue),
+    Reference(CalendarItem, "setting_id", Setting),
+    Reference(CalendarAttendance, "person_id", Person),
+    Reference(OutboxMessage, "person_id", Person),
 )
 
 LABELS: dict[type[SQLModel], str] = {
@@ -84,6 +92,9 @@ LABELS: dict[type[SQLModel], str] = {
     LogisticsItem: "logistics item",
     MeetingRecord: "meeting record",
     CoproductionEntry: "coproduction entry",
+    CalendarItem: "published calendar item",
+    CalendarAttendance: "calendar invitation",
+    OutboxMessage: "email in the outbox",
 }
 
 
@@ -156,7 +167,10 @@ def refuse_if_referenced(session: Session, row: Any) -> None:
     if found:
         raise Conflict(
             f"{describe(row)} is still referred to by: {'; '.join(found)}",
-            [{"dependent": text} for text in found],
+            [
+                {"field": "id", "reason": f"referred to by {text}", "dependent": text}
+                for text in found
+            ],
         )
 
 

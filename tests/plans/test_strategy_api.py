@@ -408,3 +408,20 @@ def test_a_deleted_meeting_s_id_is_never_given_to_a_new_one(
     assert client.delete(f"{url}/{old}").status_code == 204
     new = client.post(url, json=body | {"title": "Brand new topic"}).json()["id"]
     assert new > old
+
+
+def test_a_venue_or_person_in_sent_invitations_cannot_be_deleted_and_the_409_says_why(
+    client: TestClient, small: SmallInspection, area_url: str
+) -> None:
+    number = solve(client, small.url, "strategy")["result_version"]
+    plan = client.get(f"{small.url}/strategy/versions/{number}").json()["plan"]
+    rep = next(i for p in plan["placements"] for i in p["parent_rep_ids"])
+    assert client.post(f"{small.url}/strategy/versions/{number}/publish").status_code == 200
+    for url in (f"{area_url}/venues/{small.venues['room']}", f"{area_url}/people/{rep}"):
+        refused = client.delete(url)
+        assert refused.status_code == 409
+        assert refused.headers["content-type"] == "application/problem+json"
+        reasons = [e["reason"] for e in refused.json()["errors"]]
+        assert any("published calendar item" in r or "calendar invitation" in r for r in reasons)
+        assert all(e["field"] == "id" for e in refused.json()["errors"])
+        assert client.get(url).status_code == 200
