@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from enum import Enum
 from typing import Any, Protocol
 
@@ -26,7 +26,9 @@ class PlacementEdit(BaseModel):
     """Move one item by hand: a meeting (strategy) or a setting's visit (rota)."""
 
     item_id: int = Field(ge=1, description="Meeting request id, or setting id for the rota")
-    start: AwareDatetime
+    start: AwareDatetime = Field(
+        ge=datetime(2000, 1, 1, tzinfo=UTC), le=datetime(2100, 1, 1, tzinfo=UTC)
+    )
     venue_id: RowId | None = Field(default=None, description="Strategy: the venue to use")
     inspector_ids: RowIds | None = Field(
         default=None, description="Strategy: the inspectors; rota: exactly one"

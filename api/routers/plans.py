@@ -33,7 +33,7 @@ from models.plan import (
     SolveJobPublic,
     SolveRequest,
 )
-from models.types import utc_now
+from models.types import MAX_ROW_ID, utc_now
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": Problem, "description": "Unknown inspection, job or version"},
@@ -45,6 +45,10 @@ SolveIdempotencyKey = Annotated[
     str | None,
     Header(max_length=200, description="Retrying with the same key returns the first job"),
 ]
+
+
+PathId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+"""A job or version number in the path: bounded, so a huge one is a 422, not an overflow."""
 
 
 class Pins(BaseModel):
@@ -208,9 +212,7 @@ def plan_router(planner: Planner) -> APIRouter:
         return job_public(session, job)
 
     @router.get("/solve-jobs/{job_id}", response_model=SolveJobPublic, name=f"get_{part}_solve_job")
-    def read_job(
-        inspection: InspectionDep, session: SessionDep, job_id: Annotated[int, Path(ge=1)]
-    ) -> SolveJobPublic:
+    def read_job(inspection: InspectionDep, session: SessionDep, job_id: PathId) -> SolveJobPublic:
         return job_public(session, _get_job(session, inspection, part, job_id))
 
     @router.post(
@@ -220,9 +222,7 @@ def plan_router(planner: Planner) -> APIRouter:
         name=f"stop_{part}_solve_job",
         summary="Stop early; the best plan found so far is kept as a version",
     )
-    def stop_job(
-        inspection: InspectionDep, session: SessionDep, job_id: Annotated[int, Path(ge=1)]
-    ) -> SolveJobPublic:
+    def stop_job(inspection: InspectionDep, session: SessionDep, job_id: PathId) -> SolveJobPublic:
         job = _get_job(session, inspection, part, job_id)
         if job.status not in (JobStatus.QUEUED, JobStatus.RUNNING):
             raise Conflict(
@@ -256,7 +256,7 @@ def plan_router(planner: Planner) -> APIRouter:
         request: Request,
         inspection: InspectionDep,
         session: SessionDep,
-        number: Annotated[int, Path(ge=1)],
+        number: PathId,
     ) -> Response:
         version = get_version(session, inspection, part, number)
         public = PlanVersionPublic.model_validate(version, from_attributes=True)
@@ -273,7 +273,7 @@ def plan_router(planner: Planner) -> APIRouter:
         inspection: InspectionDep,
         session: SessionDep,
         settings: SettingsDep,
-        number: Annotated[int, Path(ge=1)],
+        number: PathId,
         idempotency_key: idempotency.IdempotencyKey = None,
     ) -> Response:
         assert inspection.id is not None
@@ -311,7 +311,7 @@ def plan_router(planner: Planner) -> APIRouter:
     def pin(
         inspection: InspectionDep,
         session: SessionDep,
-        number: Annotated[int, Path(ge=1)],
+        number: PathId,
         pins: Pins,
     ) -> PlanVersion:
         version = get_version(session, inspection, part, number)
@@ -338,7 +338,7 @@ def plan_router(planner: Planner) -> APIRouter:
     def edit(
         inspection: InspectionDep,
         session: SessionDep,
-        number: Annotated[int, Path(ge=1)],
+        number: PathId,
         change: PlacementEdit,
     ) -> EditResult:
         version = get_version(session, inspection, part, number)
@@ -390,17 +390,15 @@ def plan_router(planner: Planner) -> APIRouter:
     def diff(
         inspection: InspectionDep,
         session: SessionDep,
-        number: Annotated[int, Path(ge=1)],
-        other: Annotated[int, Path(ge=1)],
+        number: PathId,
+        other: PathId,
     ) -> Any:
         old = get_version(session, inspection, part, number)
         new = get_version(session, inspection, part, other)
         return jsonable(planner.diff(planner.load(old.plan), planner.load(new.plan)))
 
     @router.get("/versions/{number}/analysis", name=f"analyse_{part}_version")
-    def analysis(
-        inspection: InspectionDep, session: SessionDep, number: Annotated[int, Path(ge=1)]
-    ) -> Any:
+    def analysis(inspection: InspectionDep, session: SessionDep, number: PathId) -> Any:
         version = get_version(session, inspection, part, number)
         # Costed against the version it was made from, as its solve or edit was: a
         # re-plan's moves are part of its cost.
@@ -416,7 +414,7 @@ def plan_router(planner: Planner) -> APIRouter:
     async def suggestions(
         inspection: InspectionDep,
         session: SessionDep,
-        number: Annotated[int, Path(ge=1)],
+        number: PathId,
         item_id: Annotated[int, Query(ge=1, description="Meeting request or setting id")],
         limit: Annotated[int, Query(ge=1, le=20)] = 5,
     ) -> Any:
@@ -435,7 +433,7 @@ def plan_router(planner: Planner) -> APIRouter:
     def timetable(
         inspection: InspectionDep,
         session: SessionDep,
-        number: Annotated[int, Path(ge=1)],
+        number: PathId,
         by: Annotated[str, Query(pattern=r"^(day|venue|person|inspector|setting)$")] = "day",
     ) -> Any:
         version = get_version(session, inspection, part, number)

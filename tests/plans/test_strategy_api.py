@@ -425,3 +425,16 @@ def test_a_venue_or_person_in_sent_invitations_cannot_be_deleted_and_the_409_say
         assert any("published calendar item" in r or "calendar invitation" in r for r in reasons)
         assert all(e["field"] == "id" for e in refused.json()["errors"])
         assert client.get(url).status_code == 200
+
+
+def test_numbers_and_times_out_of_range_are_422s_naming_them(
+    client: TestClient, small: SmallInspection
+) -> None:
+    number = solve(client, small.url, "strategy")["result_version"]
+    huge = client.get(f"{small.url}/strategy/versions/{number}/diff/{2**70}")
+    assert huge.status_code == 422
+    assert huge.json()["errors"][0]["field"] == "other"
+    edit = {"item_id": small.meetings["ehc"], "start": "9999-12-31T23:30:00Z"}
+    far = client.post(f"{small.url}/strategy/versions/{number}/edits", json=edit)
+    assert far.status_code == 422
+    assert far.json()["errors"][0]["field"] == "start"
