@@ -507,6 +507,14 @@ class DayBalance:
         return out
 
 
+def _invited_along(placement: Placement) -> tuple[int, ...]:
+    """Who was in a meeting by the plan's choice rather than by the request: optional and
+    frontline invitees, parent reps and a note-taker from the pool."""
+    chosen = placement.optional_ids + placement.frontline_ids + placement.parent_rep_ids
+    note_taker = () if placement.note_taker_id is None else (placement.note_taker_id,)
+    return tuple(dict.fromkeys(chosen + note_taker))
+
+
 class MinimalChange:
     """In a re-plan, each meeting that moves (time or venue) and each inspector taken off a
     meeting costs something, so only what must change does."""
@@ -540,6 +548,14 @@ class MinimalChange:
                 terms += shortfall(
                     ctx, f"kept_i{i}_m{m}", 1, weights.inspector_changed, placed, kept
                 )
+            groups = (ctx.vars.note_taker, ctx.vars.rep, ctx.vars.frontline, ctx.vars.optional)
+            for person in _invited_along(before):
+                if person in option.hard_people:
+                    continue  # in the meeting whenever it is held
+                stays = [g[m][person] for g in groups if person in g.get(m, {})]
+                terms += shortfall(
+                    ctx, f"kept_p{person}_m{m}", 1, weights.attendee_changed, placed, stays
+                )
         return terms
 
     def penalties(
@@ -565,6 +581,18 @@ class MinimalChange:
                         p.attendee_ids,
                     )
                 )
+            for person in _invited_along(before):
+                if person not in p.attendee_ids:
+                    out.append(
+                        Penalty(
+                            self.name,
+                            problem.weights.attendee_changed,
+                            f"{_name(problem, person)} is taken off "
+                            f"{_title(problem, p.meeting_id)}",
+                            p.meeting_id,
+                            (person,),
+                        )
+                    )
             for i in before.inspector_ids:
                 if i not in p.inspector_ids:
                     out.append(

@@ -170,8 +170,11 @@ class Weights:
       and quietest day, both beyond ``balance_slack_minutes`` (60): an hour's difference
       is nobody's worry, and counting whole hours spares the solver proving which of many
       near-equal plans is "fairer" by a quarter of an hour.
-    - ``moved`` 30 per meeting whose time or venue changes in a re-plan, and
-      ``inspector_changed`` 10 per inspector taken off a meeting in a re-plan.
+    - ``moved`` 30 per meeting whose time or venue changes in a re-plan,
+      ``inspector_changed`` 10 per inspector taken off a meeting in a re-plan, and
+      ``attendee_changed`` 5 per optional or frontline invitee, parent rep or note-taker
+      taken off a meeting in a re-plan: each is a cancellation in someone's inbox, so
+      a re-plan keeps who attends unless a change is worth more than that.
     """
 
     unplaced: int = 10_000
@@ -186,6 +189,7 @@ class Weights:
     balance_slack_minutes: int = 60
     moved: int = 30
     inspector_changed: int = 10
+    attendee_changed: int = 5
 
 
 GRID_MINUTES = 15

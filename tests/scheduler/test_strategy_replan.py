@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from scheduler.strategy import ChangeKind, diff, replan, solve, validate
+from scheduler.strategy import ChangeKind, analyse, diff, replan, solve, validate
 from tests.scheduler.strategy_fixtures import FAST, at, meeting, people, problem, replace_person
 
 
@@ -61,3 +61,38 @@ def test_a_pinned_meeting_that_no_longer_fits_is_unplaced_saying_so() -> None:
     assert left.reasons[0].startswith("its pinned time Mon 09 Mar")
     assert "Staff 10 (required) is unavailable" in left.reasons[0]
     assert [c.kind for c in changes.changes] == [ChangeKind.REMOVED]
+
+
+def rep_meeting() -> list:  # type: ignore[type-arg]
+    return [meeting(1, 10, parent_reps_wanted=1, optional_ids=(15,)), meeting(2, 11)]
+
+
+def test_a_re_plan_keeps_who_attends_when_nothing_forces_a_change() -> None:
+    p = problem(*rep_meeting())
+    first = solve(p, FAST)
+    held = first.placement(1)
+    assert held is not None and len(held.parent_rep_ids) == 1
+    # Published with the other rep, who is just as free: the re-plan has no reason to swap.
+    other = ({30, 31} - set(held.parent_rep_ids)).pop()
+    published = first.with_placement(replace(held, parent_rep_ids=(other,)))
+    plan, changes = replan(p, published, FAST)
+    kept = plan.placement(1)
+    assert kept is not None and kept.parent_rep_ids == (other,)
+    assert changes.changes == ()
+
+
+def test_taking_someone_off_a_meeting_in_a_re_plan_costs_and_is_named() -> None:
+    p = problem(*rep_meeting())
+    published = solve(p, FAST)
+    held = published.placement(1)
+    assert held is not None and held.parent_rep_ids
+    (rep,) = held.parent_rep_ids
+    # That rep can no longer come at all; the other one can.
+    persons = replace_person(people(), rep, available=((at(7), at(7, 30)),))
+    plan, _ = replan(problem(*rep_meeting(), persons=persons), published, FAST)
+    changed = replace(problem(*rep_meeting(), persons=persons), previous=published)
+    analysis = analyse(changed, plan)
+    change = next(g for g in analysis.goals if g.goal == "minimal_change")
+    assert [(pen.cost, pen.person_ids) for pen in change.penalties] == [(5, (rep,))]
+    assert "is taken off 'Meeting 1'" in change.penalties[0].message
+    assert analysis.total == plan.report.objective == plan.model_objective
