@@ -164,7 +164,8 @@ class JobRunner:
             probe.on_progress,
             probe.should_stop,
         )
-        report = planner.report(plan)
+        # The weights it was costed with, so that its analysis and edits cost it the same way.
+        report = {**planner.report(plan), "weights": options.get("weights", {})}
         with Session(self.engine) as session:
             job = session.get(SolveJob, job_id)
             inspection = session.get(Inspection, job.inspection_id) if job else None

@@ -134,13 +134,21 @@ def plan_router(planner: Planner) -> APIRouter:
         responses=ERRORS,
     )
 
-    def problem_for(session: Session, inspection: Inspection, version: PlanVersion | None) -> Any:
+    def problem_for(
+        session: Session,
+        inspection: Inspection,
+        version: PlanVersion | None,
+        weighed: PlanVersion | None = None,
+    ) -> Any:
+        """The problem around ``version`` (its plan as the previous one, its pins), costed
+        with the weights ``weighed`` (default: ``version``) was solved with."""
+        weighed = weighed or version
         return planner.build(
             session,
             inspection,
             version.plan if version else None,
             list(version.pinned) if version else [],
-            {},
+            weighed.report.get("weights", {}) if weighed else {},
         )
 
     @router.post(
@@ -407,7 +415,7 @@ def plan_router(planner: Planner) -> APIRouter:
             if version.parent_number is not None
             else None
         )
-        problem = problem_for(session, inspection, parent)
+        problem = problem_for(session, inspection, parent, weighed=version)
         return jsonable(planner.analyse(problem, planner.current(problem, version.plan)))
 
     @router.get("/versions/{number}/suggestions", name=f"suggest_{part}_placements")

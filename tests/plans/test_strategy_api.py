@@ -438,3 +438,28 @@ def test_numbers_and_times_out_of_range_are_422s_naming_them(
     far = client.post(f"{small.url}/strategy/versions/{number}/edits", json=edit)
     assert far.status_code == 422
     assert far.json()["errors"][0]["field"] == "start"
+
+
+def test_a_version_solved_with_other_weights_is_analysed_and_edited_with_them(
+    client: TestClient, small: SmallInspection, area_url: str
+) -> None:
+    # A meeting that cannot be held: its only required person is away both days.
+    away = small.people["head_teacher"]
+    client.patch(
+        f"{area_url}/people/{away}",
+        json={"unavailable": [{"start": "2026-12-07T00:00:00Z", "end": "2026-12-09T00:00:00Z"}]},
+    )
+    made = client.post(
+        f"{small.url}/meeting-requests",
+        json={"title": "Schools forum", "theme": "schools", "required_attendee_ids": [away]},
+    )
+    assert made.status_code == 201, made.text
+    job = solve(client, small.url, "strategy", weights={"unplaced": 500})
+    assert job["report"]["objective"] == 500
+    url = f"{small.url}/strategy/versions/{job['result_version']}"
+    assert client.get(f"{url}/analysis").json()["total"] == 500
+    plan = client.get(url).json()["plan"]
+    ehc = next(p for p in plan["placements"] if p["meeting_id"] == small.meetings["ehc"])
+    kept = {"item_id": ehc["meeting_id"], "start": ehc["start"], "venue_id": ehc["venue_id"]}
+    edited = client.post(f"{url}/edits", json=kept).json()["version"]
+    assert edited["report"]["objective"] == 500
