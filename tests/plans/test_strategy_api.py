@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from typing import Any
 
 from fastapi.testclient import TestClient
 
 from tests.plans.conftest import SmallInspection, solve
+
+
+def placed(plan: dict[str, Any], meeting_id: int) -> dict[str, Any]:
+    """The placement of one meeting in a version's plan."""
+    found: dict[str, Any] = next(p for p in plan["placements"] if p["meeting_id"] == meeting_id)
+    return found
 
 
 def moved_meetings(diff: dict[str, object]) -> set[int]:
@@ -37,7 +44,7 @@ def test_the_fixed_introduction_keeps_its_time_and_venue(
 ) -> None:
     job = solve(client, small.url, "strategy")
     plan = client.get(f"{small.url}/strategy/versions/{job['result_version']}").json()["plan"]
-    intro = next(p for p in plan["placements"] if p["meeting_id"] == small.meetings["intro"])
+    intro = placed(plan, small.meetings["intro"])
     assert datetime.fromisoformat(intro["start"]) == datetime.fromisoformat(
         "2026-12-07T11:00:00+00:00"
     )
@@ -149,7 +156,7 @@ def test_publishing_then_replanning_after_someone_drops_out_moves_only_what_it_m
     number = solve(client, small.url, "strategy")["result_version"]
     assert client.post(f"{small.url}/strategy/versions/{number}/publish").status_code == 200
     plan = client.get(f"{small.url}/strategy/versions/{number}").json()["plan"]
-    camhs = next(p for p in plan["placements"] if p["meeting_id"] == small.meetings["camhs"])
+    camhs = placed(plan, small.meetings["camhs"])
     # The CAMHS lead becomes unavailable exactly when CAMHS was planned.
     client.patch(
         f"{area_url}/people/{small.people['camhs_lead']}",
@@ -282,7 +289,7 @@ def test_a_version_broken_by_a_later_change_cannot_be_published(
 ) -> None:
     number = solve(client, small.url, "strategy")["result_version"]
     plan = client.get(f"{small.url}/strategy/versions/{number}").json()["plan"]
-    camhs = next(p for p in plan["placements"] if p["meeting_id"] == small.meetings["camhs"])
+    camhs = placed(plan, small.meetings["camhs"])
     client.patch(
         f"{area_url}/people/{small.people['camhs_lead']}",
         json={"unavailable": [{"start": camhs["start"], "end": camhs["end"]}]},
@@ -294,7 +301,7 @@ def test_a_version_broken_by_a_later_change_cannot_be_published(
     assert error["field"] == "number" and "Camhs Lead" in error["reason"]
     assert client.get(f"{small.url}/strategy/versions/{number}").json()["published_at"] is None
     # Moving another meeting is not refused for the break it does not cause.
-    other = next(p for p in plan["placements"] if p["meeting_id"] == small.meetings["ehc"])
+    other = placed(plan, small.meetings["ehc"])
     kept = {"item_id": other["meeting_id"], "start": other["start"], "venue_id": other["venue_id"]}
     edited = client.post(f"{small.url}/strategy/versions/{number}/edits", json=kept)
     assert edited.status_code == 201, edited.text
@@ -387,7 +394,7 @@ def test_edits_sent_at_once_each_get_their_own_version(
 ) -> None:
     number = solve(client, small.url, "strategy")["result_version"]
     plan = client.get(f"{small.url}/strategy/versions/{number}").json()["plan"]
-    ehc = next(p for p in plan["placements"] if p["meeting_id"] == small.meetings["ehc"])
+    ehc = placed(plan, small.meetings["ehc"])
     edit = {"item_id": ehc["meeting_id"], "start": ehc["start"], "venue_id": ehc["venue_id"]}
     url = f"{small.url}/strategy/versions/{number}/edits"
     with ThreadPoolExecutor(max_workers=8) as pool:
@@ -459,7 +466,7 @@ def test_a_version_solved_with_other_weights_is_analysed_and_edited_with_them(
     url = f"{small.url}/strategy/versions/{job['result_version']}"
     assert client.get(f"{url}/analysis").json()["total"] == 500
     plan = client.get(url).json()["plan"]
-    ehc = next(p for p in plan["placements"] if p["meeting_id"] == small.meetings["ehc"])
+    ehc = placed(plan, small.meetings["ehc"])
     kept = {"item_id": ehc["meeting_id"], "start": ehc["start"], "venue_id": ehc["venue_id"]}
     edited = client.post(f"{url}/edits", json=kept).json()["version"]
     assert edited["report"]["objective"] == 500
