@@ -25,7 +25,7 @@ from models.visit_candidate import VisitCandidate
 from scheduler import rota
 from scheduler.frameworks import DayRole
 from scheduler.plan import AttendeeRole, ItemAttendee, PlanItem
-from scheduler.rota.assemble import build_plan
+from scheduler.rota.assemble import build_plan, within
 from scheduler.rota.context import RotaContext
 from scheduler.rota.plan import RotaPlan, feedback_item
 from scheduler.rota.problem import Candidate, Inspector, Quotas, RotaProblem, RotaWeights, VisitDay
@@ -179,7 +179,7 @@ class RotaPlanner:
         return RotaPlan.from_dict(dict(data))
 
     def current(self, given: RotaInput, data: Mapping[str, Any]) -> RotaPlan:
-        return self.load(data)
+        return within(given.problem, self.load(data))
 
     def report(self, plan: RotaPlan) -> dict[str, Any]:
         report = plan.to_dict()["report"]

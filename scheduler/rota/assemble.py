@@ -6,7 +6,7 @@ from collections import Counter
 
 from scheduler.rota.context import RotaContext
 from scheduler.rota.plan import Coverage, Leg, RotaPlan, Route, Unplaced, Visit
-from scheduler.rota.problem import TYPE_LABELS, Candidate
+from scheduler.rota.problem import TYPE_LABELS, Candidate, RotaProblem
 from scheduler.rota.routes import TimedRoute, time_route
 from scheduler.solving import SolveReport
 
@@ -62,6 +62,30 @@ def build_plan(
         ),
         notes=notes + tuple(quota_notes(ctx, visited)),
     )
+
+
+def within(problem: RotaProblem, plan: RotaPlan) -> RotaPlan:
+    """``plan`` without the visits to settings that are no longer candidates, or by people
+    who are no longer the inspection's inspectors: a stored version read against today's
+    data. The routes they were on are timed again without them (a shorter route keeps its
+    visits' starts); a route that can no longer be timed is left out with its visits."""
+    known = {c.setting_id for c in problem.candidates}
+    inspectors = {i.id for i in problem.inspectors}
+    if all(v.setting_id in known and v.inspector_id in inspectors for v in plan.visits):
+        return plan
+    ctx = RotaContext(problem)
+    days = {d.date: index for index, d in enumerate(problem.days)}
+    starts = {v.setting_id: ctx.locate(v.start)[1] for v in plan.visits}
+    timed = []
+    for route in plan.routes:
+        kept = tuple(s for s in route.setting_ids if s in known)
+        if not kept or route.inspector_id not in inspectors or route.day not in days:
+            continue
+        inspector = problem.inspector(route.inspector_id)
+        found = time_route(ctx, inspector, days[route.day], kept, {s: starts[s] for s in kept})
+        if found is not None:
+            timed.append(found)
+    return build_plan(ctx, timed, plan.report, plan.notes)
 
 
 def coverage_of(ctx: RotaContext, visited: set[int]) -> tuple[Coverage, ...]:

@@ -102,3 +102,34 @@ def test_the_explanation_names_a_type_nobody_can_visit(
     explanation = client.get(f"{small.url}/rota/explanation", params={"time_limit_s": 5}).json()
     assert explanation["feasible"] is False
     assert any("early-years" in text for text in explanation["conflicts"])
+
+
+def test_a_version_still_reads_after_a_visited_candidate_is_deleted(
+    client: TestClient, small: SmallInspection
+) -> None:
+    number = solve(client, small.url, "rota")["result_version"]
+    url = f"{small.url}/rota/versions/{number}"
+    visits = client.get(url).json()["plan"]["visits"]
+    gone = next(v for v in visits if v["setting_id"] != small.settings["special"])
+    candidates = client.get(
+        f"{small.url}/visit-candidates", params={"setting_id": gone["setting_id"]}
+    ).json()["items"]
+    assert client.delete(f"{small.url}/visit-candidates/{candidates[0]['id']}").status_code == 204
+    for by in ("day", "setting", "inspector", "person"):
+        view = client.get(f"{url}/timetable", params={"by": by})
+        assert view.status_code == 200, view.text
+        keys = {item["key"] for items in view.json()["groups"].values() for item in items}
+        assert f"visit:{gone['setting_id']}" not in keys
+    routes = client.get(f"{url}/timetable", params={"by": "inspector"}).json()["routes"]
+    assert all(gone["setting_id"] not in r["setting_ids"] for r in routes)
+    assert sum(len(r["setting_ids"]) for r in routes) == len(visits) - 1
+    assert client.get(f"{url}/analysis").status_code == 200
+    assert client.put(f"{url}/pins", json={"items": []}).status_code == 200
+    # Another visit can still be moved by hand.
+    kept = next(v for v in visits if v["setting_id"] != gone["setting_id"])
+    edit = {
+        "item_id": kept["setting_id"],
+        "start": kept["start"],
+        "inspector_ids": [kept["inspector_id"]],
+    }
+    assert client.post(f"{url}/edits", json=edit).status_code == 201
