@@ -52,7 +52,9 @@ def replay(
         return None
     if earlier.request != _request_of(request):
         raise Unprocessable.field(
-            "Idempotency-Key", f"this key was used for {earlier.request}; send a new key"
+            "Idempotency-Key",
+            f"this key was used for {earlier.request}; send a new key",
+            location="header",
         )
     return Response(
         earlier.body,

@@ -220,11 +220,15 @@ class RotaPlanner:
         ctx = RotaContext(problem)
         problem.candidate(edit.item_id)
         if not edit.inspector_ids or len(edit.inspector_ids) != 1:
-            raise ValueError("a visit needs exactly one inspector in inspector_ids")
+            raise Unprocessable.field("inspector_ids", "a visit needs exactly one inspector")
+        if edit.inspector_ids[0] not in {i.id for i in problem.inspectors}:
+            raise Unprocessable.field(
+                "inspector_ids", f"{edit.inspector_ids[0]} is not an inspector of this inspection"
+            )
         inspector = problem.inspector(edit.inspector_ids[0])
         day_index, minute = ctx.locate(edit.start)
         if day_index is None:
-            raise ValueError(f"{edit.start:%A %d %B} is not a visit day")
+            raise Unprocessable.field("start", f"{edit.start:%A %d %B} is not a visit day")
         starts = {v.setting_id: ctx.locate(v.start)[1] for v in plan.visits}
         starts[edit.item_id] = minute
         days = {d.date: i for i, d in enumerate(problem.days)}
@@ -241,9 +245,10 @@ class RotaPlanner:
             found = time_route(ctx, problem.inspector(inspector_id), index, order, fixed)
             if found is None:
                 names = ", ".join(problem.candidate(s).name for s in order)
-                raise ValueError(
+                raise Unprocessable.field(
+                    "start",
                     f"{problem.inspector(inspector_id).name} cannot visit {names} at those "
-                    "times: opening hours, travel, lunch or working hours do not allow it"
+                    "times: opening hours, travel, lunch or working hours do not allow it",
                 )
             timed.append(found)
         return build_plan(ctx, timed, replace(plan.report), plan.notes)

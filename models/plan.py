@@ -89,6 +89,8 @@ class SolveRequest(BaseModel):
     )
     base_version: int | None = PydanticField(
         default=None,
+        ge=1,
+        le=2**31 - 1,
         description="Re-plan from this version with the fewest changes (default: published)",
     )
     from_scratch: bool = PydanticField(

@@ -181,6 +181,7 @@ def plan_router(planner: Planner) -> APIRouter:
                     raise Unprocessable.field(
                         "Idempotency-Key",
                         f"already used for solve job {earlier.id} with other options",
+                        location="header",
                     )
                 response.headers["Location"] = f"{request.url.path}/{earlier.id}"
                 return job_public(session, earlier)

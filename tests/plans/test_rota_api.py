@@ -86,9 +86,20 @@ def test_an_edit_to_a_closed_time_is_refused_with_the_reason(
         "start": "2026-12-09T19:00:00Z",
         "inspector_ids": [visit["inspector_id"]],
     }
-    refused = client.post(f"{small.url}/rota/versions/{number}/edits", json=edit)
+    url = f"{small.url}/rota/versions/{number}/edits"
+    refused = client.post(url, json=edit)
     assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "start"
     assert "cannot visit" in refused.json()["errors"][0]["reason"]
+    # Each bad part of an edit is named.
+    for change, field in (
+        ({"start": "2026-12-12T10:00:00Z"}, "start"),  # a Saturday
+        ({"inspector_ids": [small.people["link"]]}, "inspector_ids"),
+        ({"inspector_ids": [small.people["lead"], small.people["cqc"]]}, "inspector_ids"),
+    ):
+        answer = client.post(url, json=edit | change)
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["errors"][0]["field"] == field
 
 
 def test_the_explanation_names_a_type_nobody_can_visit(
