@@ -39,6 +39,13 @@ def published_version(session: Session, inspection: Inspection, part: str) -> Pl
 
 
 def next_version_number(session: Session, inspection_id: int, part: PlanPart) -> int:
+    """The next number for a version, under a lock on the inspection's row until commit:
+    on PostgreSQL two saves at once (two edits, or an edit and a finished solve) queue here
+    instead of taking the same number. SQLite has no row locks but lets one writer in at a
+    time; a save that still finds its number taken is retried by the edit route."""
+    session.exec(
+        select(Inspection.id).where(Inspection.id == inspection_id).with_for_update()
+    ).one()
     current = session.exec(
         select(func.max(PlanVersion.number)).where(
             PlanVersion.inspection_id == inspection_id, PlanVersion.part == part
