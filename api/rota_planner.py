@@ -226,9 +226,16 @@ class RotaPlanner:
                 "inspector_ids", f"{edit.inspector_ids[0]} is not an inspector of this inspection"
             )
         inspector = problem.inspector(edit.inspector_ids[0])
+        if edit.venue_id is not None:
+            raise Unprocessable.field("venue_id", "a visit is held at its setting; leave it out")
         day_index, minute = ctx.locate(edit.start)
         if day_index is None:
             raise Unprocessable.field("start", f"{edit.start:%A %d %B} is not a visit day")
+        local = edit.start.astimezone(ctx.tz)
+        if minute % problem.grid_minutes or local.second or local.microsecond:
+            raise Unprocessable.field(
+                "start", f"{local:%H:%M:%S} is not on the {problem.grid_minutes}-minute grid"
+            )
         starts = {v.setting_id: ctx.locate(v.start)[1] for v in plan.visits}
         starts[edit.item_id] = minute
         days = {d.date: i for i, d in enumerate(problem.days)}

@@ -94,6 +94,8 @@ def test_an_edit_to_a_closed_time_is_refused_with_the_reason(
     # Each bad part of an edit is named.
     for change, field in (
         ({"start": "2026-12-12T10:00:00Z"}, "start"),  # a Saturday
+        ({"start": "2026-12-09T09:15:30Z"}, "start"),  # off the grid
+        ({"venue_id": small.venues["hall"]}, "venue_id"),
         ({"inspector_ids": [small.people["link"]]}, "inspector_ids"),
         ({"inspector_ids": [small.people["lead"], small.people["cqc"]]}, "inspector_ids"),
     ):
