@@ -25,7 +25,7 @@ from models.visit_candidate import VisitCandidate
 from scheduler import rota
 from scheduler.frameworks import DayRole
 from scheduler.plan import AttendeeRole, ItemAttendee, PlanItem
-from scheduler.rota.assemble import build_plan, within
+from scheduler.rota.assemble import with_routes, within
 from scheduler.rota.context import RotaContext
 from scheduler.rota.plan import RotaPlan, feedback_item
 from scheduler.rota.problem import Candidate, Inspector, Quotas, RotaProblem, RotaWeights, VisitDay
@@ -215,7 +215,8 @@ class RotaPlanner:
         }
 
     def edit(self, given: RotaInput, plan: RotaPlan, edit: PlacementEdit) -> RotaPlan:
-        """Move one visit to an inspector and start; the routes are re-timed around it."""
+        """Move one visit to an inspector and start; the day it leaves and the day it joins
+        are timed again around it, and every other route stays as it was."""
         problem = given.problem
         ctx = RotaContext(problem)
         problem.candidate(edit.item_id)
@@ -239,14 +240,20 @@ class RotaPlanner:
         starts = {v.setting_id: ctx.locate(v.start)[1] for v in plan.visits}
         starts[edit.item_id] = minute
         days = {d.date: i for i, d in enumerate(problem.days)}
-        routes: dict[tuple[int, int], list[int]] = {}
-        for route in plan.routes:
-            kept = [s for s in route.setting_ids if s != edit.item_id]
-            if kept:
-                routes[(route.inspector_id, days[route.day])] = kept
-        routes.setdefault((inspector.id, day_index), []).append(edit.item_id)
+        routes = {(r.inspector_id, days[r.day]): list(r.setting_ids) for r in plan.routes}
+        target = (inspector.id, day_index)
+        source = next((key for key, ids in routes.items() if edit.item_id in ids), None)
+        # Only the day the visit leaves and the day it joins are timed again.
         timed: list[TimedRoute] = []
-        for (inspector_id, index), settings in routes.items():
+        emptied: set[tuple[int, int]] = set()
+        for key in [target] if source in (None, target) else [target, source]:
+            settings = [s for s in routes.get(key, []) if s != edit.item_id]
+            if key == target:
+                settings.append(edit.item_id)
+            if not settings:
+                emptied.add(key)
+                continue
+            inspector_id, index = key
             order = tuple(sorted(settings, key=lambda s: starts[s]))
             fixed = {s: starts[s] for s in order}
             found = time_route(ctx, problem.inspector(inspector_id), index, order, fixed)
@@ -258,7 +265,7 @@ class RotaPlanner:
                     "times: opening hours, travel, lunch or working hours do not allow it",
                 )
             timed.append(found)
-        return build_plan(ctx, timed, replace(plan.report), plan.notes)
+        return with_routes(ctx, plan, timed, emptied)
 
     def items(self, given: RotaInput, plan: RotaPlan) -> list[PlanItem]:
         """Visits, with the setting's contact person invited."""

@@ -17,6 +17,34 @@ def build_plan(
     report: SolveReport,
     notes: tuple[str, ...] = (),
 ) -> RotaPlan:
+    visits, plan_routes = _placed(ctx, routes)
+    return _assembled(ctx, report, visits, plan_routes, notes)
+
+
+def with_routes(
+    ctx: RotaContext, plan: RotaPlan, timed: list[TimedRoute], emptied: set[tuple[int, int]]
+) -> RotaPlan:
+    """``plan`` with the inspector-days of ``timed`` timed anew and those in ``emptied``
+    (inspector, day index) cleared; every other route is kept as it was, so a hand move does
+    not depend on routes it does not touch (one of which may break a rule since)."""
+    visits, routes = _placed(ctx, timed)
+    days = ctx.problem.days
+    changed = {(r.inspector_id, days[r.day_index].date) for r in timed}
+    changed |= {(inspector, days[day].date) for inspector, day in emptied}
+    kept_routes = [r for r in plan.routes if (r.inspector_id, r.day) not in changed]
+    kept = {s for r in kept_routes for s in r.setting_ids} - {v.setting_id for v in visits}
+    all_routes = sorted(kept_routes + list(routes), key=lambda r: (r.day, r.inspector_id))
+    all_visits = sorted(
+        [v for v in plan.visits if v.setting_id in kept] + list(visits),
+        key=lambda v: (v.start, v.inspector_id),
+    )
+    return _assembled(ctx, plan.report, tuple(all_visits), tuple(all_routes), plan.notes)
+
+
+def _placed(
+    ctx: RotaContext, routes: list[TimedRoute]
+) -> tuple[tuple[Visit, ...], tuple[Route, ...]]:
+    """Timed routes as the plan's visits and routes, at their clock times."""
     ordered = sorted(routes, key=lambda r: (r.day_index, r.inspector_id))
     visits = tuple(
         Visit(
@@ -49,18 +77,30 @@ def build_plan(
         )
         for route in ordered
     )
+    return visits, plan_routes
+
+
+def _assembled(
+    ctx: RotaContext,
+    report: SolveReport,
+    visits: tuple[Visit, ...],
+    routes: tuple[Route, ...],
+    notes: tuple[str, ...],
+) -> RotaPlan:
+    """The plan of these visits, with its coverage, the must-visits left out and why, and
+    the quota notes (each note once, since a re-assembled plan brings its old notes)."""
     visited = {v.setting_id for v in visits}
     return RotaPlan(
         report=report,
         visits=visits,
-        routes=plan_routes,
+        routes=routes,
         coverage=coverage_of(ctx, visited),
         unplaced=tuple(
             Unplaced(c.setting_id, c.name, True, tuple(reasons_left_out(ctx, c)))
             for c in ctx.problem.candidates
             if c.must_visit and c.setting_id not in visited
         ),
-        notes=notes + tuple(quota_notes(ctx, visited)),
+        notes=tuple(dict.fromkeys(notes + tuple(quota_notes(ctx, visited)))),
     )
 
 

@@ -146,3 +146,28 @@ def test_a_version_still_reads_after_a_visited_candidate_is_deleted(
         "inspector_ids": [kept["inspector_id"]],
     }
     assert client.post(f"{url}/edits", json=edit).status_code == 201
+
+
+def test_a_visit_can_be_moved_by_hand_while_another_route_breaks_a_rule(
+    client: TestClient, small: SmallInspection, area_url: str
+) -> None:
+    number = solve(client, small.url, "rota")["result_version"]
+    url = f"{small.url}/rota/versions/{number}"
+    plan = client.get(url).json()["plan"]
+    broken, other = plan["routes"][0], plan["routes"][1]
+    assert (broken["inspector_id"], broken["day"]) != (other["inspector_id"], other["day"])
+    # The first route's inspector is now away that whole day.
+    day = broken["day"]
+    away = {"start": f"{day}T00:00:00Z", "end": f"{day}T23:59:00Z"}
+    client.patch(f"{area_url}/people/{broken['inspector_id']}", json={"unavailable": [away]})
+    visit = next(v for v in plan["visits"] if v["setting_id"] == other["setting_ids"][0])
+    edit = {
+        "item_id": visit["setting_id"],
+        "start": visit["start"],
+        "inspector_ids": [visit["inspector_id"]],
+    }
+    moved = client.post(f"{url}/edits", json=edit)
+    assert moved.status_code == 201, moved.text
+    assert moved.json()["violations"], "the broken route is still reported"
+    new = moved.json()["version"]["plan"]
+    assert broken in new["routes"]  # kept as it was, not timed again
