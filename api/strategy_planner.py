@@ -236,6 +236,11 @@ class StrategyPlanner:
             raise KeyError(f"meeting {edit.item_id} is not part of this inspection")
         if edit.venue_id is not None and edit.venue_id not in problem.venue_by_id:
             raise Unprocessable.field("venue_id", f"{edit.venue_id} is not a venue of this area")
+        outside = sorted(set(edit.inspector_ids or ()) - set(problem.inspector_ids))
+        if outside:
+            raise Unprocessable.field(
+                "inspector_ids", f"{outside} are not inspectors of this inspection"
+            )
         current = plan.placement(edit.item_id)
         # In the area's time zone like the solver's placements, whatever offset was sent,
         # so that views file it under its local day.

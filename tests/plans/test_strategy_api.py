@@ -256,12 +256,17 @@ def test_an_edit_to_an_unknown_venue_is_a_422_naming_venue_id(
         )
         assert response.status_code == 422, response.text
         assert response.json()["errors"][0]["field"] == "venue_id"
-    twice = [small.people["lead"], small.people["lead"]]
-    response = client.post(
-        f"{small.url}/strategy/versions/{number}/edits", json=edit | {"inspector_ids": twice}
-    )
-    assert response.status_code == 422
-    assert response.json()["errors"][0]["field"] == "inspector_ids"
+    for inspectors in (
+        [small.people["lead"], small.people["lead"]],  # twice
+        [small.people["link"]],  # not an inspector
+        [999999],  # nobody
+    ):
+        response = client.post(
+            f"{small.url}/strategy/versions/{number}/edits",
+            json=edit | {"inspector_ids": inspectors, "force": True},
+        )
+        assert response.status_code == 422, response.text
+        assert response.json()["errors"][0]["field"] == "inspector_ids"
 
 
 def test_an_edit_sent_with_another_offset_lands_on_its_local_day(
