@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
 
 from api.problems import NotFound
 from models.inspection import Inspection
@@ -39,13 +39,14 @@ def published_version(session: Session, inspection: Inspection, part: str) -> Pl
 
 
 def next_version_number(session: Session, inspection_id: int, part: PlanPart) -> int:
-    """The next number for a version, under a lock on the inspection's row until commit:
-    on PostgreSQL two saves at once (two edits, or an edit and a finished solve) queue here
-    instead of taking the same number. SQLite has no row locks but lets one writer in at a
-    time; a save that still finds its number taken is retried by the edit route."""
-    session.exec(
-        select(Inspection.id).where(Inspection.id == inspection_id).with_for_update()
-    ).one()
+    """The next number for a version, taken once this transaction holds the write lock:
+    two saves at once (two edits, or an edit and a finished solve) queue here instead of
+    taking the same number. A write that changes nothing takes the lock on both databases:
+    the inspection's row lock on PostgreSQL, the database's write lock on SQLite (which has
+    no row locks and no FOR UPDATE)."""
+    session.execute(
+        update(Inspection).where(col(Inspection.id) == inspection_id).values(id=Inspection.id)
+    )
     current = session.exec(
         select(func.max(PlanVersion.number)).where(
             PlanVersion.inspection_id == inspection_id, PlanVersion.part == part

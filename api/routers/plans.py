@@ -91,10 +91,6 @@ def _get_job(session: Session, inspection: Inspection, part: str, job_id: int) -
     return job
 
 
-VERSION_ATTEMPTS = 5
-"""Tries at saving an edit under the next version number while other edits are saved."""
-
-
 def _reason(error: Exception) -> str:
     """An exception's message without the quotes ``str(KeyError(...))`` adds."""
     return str(error.args[0]) if error.args else str(error)
@@ -369,26 +365,18 @@ def plan_router(planner: Planner) -> APIRouter:
             )
         plan = planner.dump(edited)
         report = _edited_report(version.report, planner.analyse(problem, edited).total, violations)
-        parent, pinned = version.number, list(version.pinned)
-        for attempt in range(VERSION_ATTEMPTS):
-            new = save_version(
-                session,
-                inspection,
-                planner.part,
-                plan,
-                report,
-                source="edit",
-                parent_number=parent,
-                pinned=pinned,
-                violations=violations,
-            )
-            try:
-                commit(session)
-                break
-            except Conflict:
-                # Another edit took this version number first: take the next one.
-                if attempt == VERSION_ATTEMPTS - 1:
-                    raise
+        new = save_version(
+            session,
+            inspection,
+            planner.part,
+            plan,
+            report,
+            source="edit",
+            parent_number=version.number,
+            pinned=list(version.pinned),
+            violations=violations,
+        )
+        commit(session)
         session.refresh(new)
         return EditResult(
             version=PlanVersionPublic.model_validate(new, from_attributes=True),
