@@ -151,13 +151,17 @@ def dependents(session: Session, row: Any) -> list[str]:
         if not isinstance(row, ref.target):
             continue
         source: Any = ref.source
+        # In id order: without it PostgreSQL lists them in whatever order it finds them.
         if ref.many:
             candidates: Iterable[Any] = session.exec(
-                select(source).where(source.local_area_id == target.local_area_id)
+                select(source)
+                .where(source.local_area_id == target.local_area_id)
+                .order_by(source.id)
             ).all()
             hits = [c for c in candidates if target.id in (getattr(c, ref.field) or [])]
         else:
-            hits = list(session.exec(select(source).where(getattr(source, ref.field) == target.id)))
+            pointing = select(source).where(getattr(source, ref.field) == target.id)
+            hits = list(session.exec(pointing.order_by(source.id)))
         found.extend(f"{describe(hit)} via {ref.field}" for hit in hits)
     return found
 
