@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from api.plan_versions import save_version
 from api.planners import PLANNERS
+from api.planning import reasons
 from api.publication import publish_version
 from api.routers.feeds import feed_urls, hash_feed_token
 from api.settings import Settings
@@ -69,7 +70,7 @@ def plan_and_publish(
             source="solve",
             parent_number=None,
             pinned=[],
-            violations=planner.validate(problem, plan),
+            violations=reasons(planner.validate(problem, plan)),
         )
         session.flush()
         summary = publish_version(session, inspection, version, now=utc_now(), settings=settings)

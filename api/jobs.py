@@ -21,7 +21,7 @@ from sqlalchemy import Engine, or_
 from sqlmodel import Session, col, select
 
 from api.plan_versions import save_version
-from api.planning import Planner, jsonable
+from api.planning import Planner, jsonable, reasons
 from models.inspection import Inspection
 from models.plan import JobStatus, PlanPart, PlanVersion, SolveJob
 from models.types import utc_now
@@ -180,7 +180,7 @@ class JobRunner:
                     source="solve",
                     parent_number=base.number if base else None,
                     pinned=list(base.pinned) if base else [],
-                    violations=planner.validate(problem, plan),
+                    violations=reasons(planner.validate(problem, plan)),
                 )
                 session.flush()
                 job.result_version_id = version.id

@@ -22,6 +22,20 @@ from scheduler.plan import PlanItem
 from scheduler.solving import ProgressListener, SolveOptions, StopRequest
 
 
+@dataclasses.dataclass(frozen=True)
+class Breach:
+    """A hard rule a plan breaks: the reason in a coordinator's words, and the edit field
+    (``start``, ``venue_id`` or ``inspector_ids``) that a different value of would mend it,
+    read from the rule that was broken."""
+
+    field: str
+    reason: str
+
+
+def reasons(breaches: list[Breach]) -> list[str]:
+    return [b.reason for b in breaches]
+
+
 class PlacementEdit(BaseModel):
     """Move one item by hand: a meeting (strategy) or a setting's visit (rota)."""
 
@@ -67,7 +81,7 @@ class Planner(Protocol):
 
     def report(self, plan: Any) -> dict[str, Any]: ...
 
-    def validate(self, problem: Any, plan: Any) -> list[str]: ...
+    def validate(self, problem: Any, plan: Any) -> list[Breach]: ...
 
     def analyse(self, problem: Any, plan: Any) -> Any: ...
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from api.planning import PlacementEdit, grouped_items, jsonable
+from api.planning import Breach, PlacementEdit, grouped_items, jsonable
 from api.problems import Unprocessable
 from api.routers.planning_settings import planning_settings
 from api.row_periods import periods
@@ -40,6 +40,11 @@ class RotaInput:
 
     problem: RotaProblem
     contacts: Mapping[int, int | None]
+
+
+INSPECTOR_RULES = frozenset(("unknown_inspector", "inspector_unavailable", "visit_limit"))
+"""Rules of :mod:`scheduler.rota.validation` about the inspector rather than the time: an
+edit that breaks them is mended by another inspector."""
 
 
 def weights(overrides: Mapping[str, int]) -> RotaWeights:
@@ -191,8 +196,11 @@ class RotaPlanner:
             "unplaced": len(plan.unplaced),
         }
 
-    def validate(self, given: RotaInput, plan: RotaPlan) -> list[str]:
-        return [v.message for v in rota.validate(given.problem, plan)]
+    def validate(self, given: RotaInput, plan: RotaPlan) -> list[Breach]:
+        return [
+            Breach("inspector_ids" if v.code in INSPECTOR_RULES else "start", v.message)
+            for v in rota.validate(given.problem, plan)
+        ]
 
     def analyse(self, given: RotaInput, plan: RotaPlan) -> Any:
         return rota.analyse(given.problem, plan)
@@ -237,6 +245,11 @@ class RotaPlanner:
             raise Unprocessable.field(
                 "start", f"{local:%H:%M:%S} is not on the {problem.grid_minutes}-minute grid"
             )
+        end = edit.start + timedelta(minutes=problem.visit_minutes(problem.candidate(edit.item_id)))
+        if any(edit.start < until and since < end for since, until in inspector.unavailable):
+            raise Unprocessable.field(
+                "inspector_ids", f"{inspector.name} is unavailable at {local:%A %H:%M}"
+            )
         starts = {v.setting_id: ctx.locate(v.start)[1] for v in plan.visits}
         starts[edit.item_id] = minute
         days = {d.date: i for i, d in enumerate(problem.days)}
@@ -262,7 +275,8 @@ class RotaPlanner:
                 raise Unprocessable.field(
                     "start",
                     f"{problem.inspector(inspector_id).name} cannot visit {names} at those "
-                    "times: opening hours, travel, lunch or working hours do not allow it",
+                    "times: opening hours, unavailable times, travel, lunch or working hours "
+                    "do not allow it",
                 )
             timed.append(found)
         return with_routes(ctx, plan, timed, emptied)

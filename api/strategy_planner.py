@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from api.planning import PlacementEdit, grouped_items
+from api.planning import Breach, PlacementEdit, grouped_items
 from api.problems import Unprocessable
 from api.routers.planning_settings import planning_settings
 from api.row_periods import periods
@@ -32,7 +32,7 @@ from scheduler.strategy.problem import Venue as PlannedVenue
 from scheduler.strategy.replan import diff
 from scheduler.strategy.solver import solve
 from scheduler.strategy.suggest import suggest
-from scheduler.strategy.validation import validate
+from scheduler.strategy.validation import Violation, validate
 from scheduler.travel import Coordinates, TravelModel
 
 KINDS = {
@@ -49,6 +49,31 @@ def weights(overrides: Mapping[str, int]) -> Weights:
     if unknown:
         raise Unprocessable.field("weights", f"unknown {unknown}; known: {sorted(known)}")
     return replace(Weights(), **overrides)
+
+
+VENUE_RULES = frozenset(
+    ("venue", "fixed_venue", "capacity", "step_free", "video", "venue_unavailable")
+    + ("venue_double_booking",)
+)
+"""Rules of :mod:`scheduler.strategy.validation` that another venue would mend."""
+
+PERSON_RULES = frozenset(
+    ("availability", "double_booking", "travel_buffer", "max_meetings_per_day")
+)
+"""Rules about someone's time: another inspector mends them when that someone is one."""
+
+
+def _edit_field(violation: Violation, inspectors: set[int]) -> str:
+    """The edit field whose value breaks the rule: the venue for a venue's rules, the
+    inspectors for theirs or for a clash that is only inspectors', else the start."""
+    if violation.rule in VENUE_RULES:
+        return "venue_id"
+    if violation.rule == "inspectors":
+        return "inspector_ids"
+    people = set(violation.person_ids)
+    if violation.rule in PERSON_RULES and people and people <= inspectors:
+        return "inspector_ids"
+    return "start"
 
 
 def days_of(inspection: Inspection, role: DayRole) -> list[date]:
@@ -208,8 +233,9 @@ class StrategyPlanner:
         report = plan.to_dict()["report"]
         return {**report, "unplaced": len(plan.unplaced), "placed": len(plan.placements)}
 
-    def validate(self, problem: StrategyProblem, plan: StrategyPlan) -> list[str]:
-        return [v.message for v in validate(problem, plan)]
+    def validate(self, problem: StrategyProblem, plan: StrategyPlan) -> list[Breach]:
+        inspectors = set(problem.inspector_ids)
+        return [Breach(_edit_field(v, inspectors), v.message) for v in validate(problem, plan)]
 
     def analyse(self, problem: StrategyProblem, plan: StrategyPlan) -> Any:
         return analyse(problem, plan)

@@ -18,7 +18,7 @@ from api.crud import commit, tagged_response
 from api.deps import AreaDep, InspectionDep, PageDep, SessionDep, SettingsDep
 from api.jobs import STALE_AFTER, JobRunner
 from api.plan_versions import get_version, published_version, save_version
-from api.planning import PlacementEdit, Planner, jsonable
+from api.planning import PlacementEdit, Planner, jsonable, reasons
 from api.problems import Conflict, NotFound, Problem, Unprocessable
 from api.publication import publish_version
 from api.publishing import PublishSummary
@@ -111,15 +111,6 @@ def _edited_report(
         "stopped_early": False,
         "edited": True,
     }
-
-
-def _field_of(violation: str) -> str:
-    """The edit field a hard-rule violation is most about, for the problem's error list."""
-    if "inspector" in violation:
-        return "inspector_ids"
-    if "venue" in violation:
-        return "venue_id"
-    return "start"
 
 
 def plan_router(planner: Planner) -> APIRouter:
@@ -294,7 +285,7 @@ def plan_router(planner: Planner) -> APIRouter:
             raise Conflict(
                 f"version {number} breaks hard rules with the current data and cannot be "
                 "published; edit it or solve again",
-                [{"field": "number", "reason": v} for v in broken],
+                [{"field": "number", "reason": b.reason} for b in broken],
             )
         summary = publish_version(session, inspection, version, now=utc_now(), settings=settings)
         session.flush()
@@ -353,15 +344,16 @@ def plan_router(planner: Planner) -> APIRouter:
             edited = planner.edit(problem, original, change)
         except (KeyError, ValueError) as error:
             raise Unprocessable.field("item_id", _reason(error)) from error
-        violations = planner.validate(problem, edited)
+        breaches = planner.validate(problem, edited)
+        violations = reasons(breaches)
         # Only what the edit breaks stops it: rules the version already broke (someone has
         # become unavailable since, say) are the reason to edit it, not a reason to refuse.
         already = set(planner.validate(problem, original))
-        caused = [v for v in violations if v not in already]
+        caused = [b for b in breaches if b not in already]
         if caused and not change.force:
             raise Unprocessable(
                 "the edit breaks hard rules; nothing was saved (send force=true to keep it)",
-                [{"field": _field_of(v), "reason": v} for v in caused],
+                [{"field": b.field, "reason": b.reason} for b in caused],
             )
         plan = planner.dump(edited)
         report = _edited_report(version.report, planner.analyse(problem, edited).total, violations)

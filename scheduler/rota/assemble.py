@@ -88,7 +88,7 @@ def _assembled(
     notes: tuple[str, ...],
 ) -> RotaPlan:
     """The plan of these visits, with its coverage, the must-visits left out and why, and
-    the quota notes (each note once, since a re-assembled plan brings its old notes)."""
+    why a quota is not met."""
     visited = {v.setting_id for v in visits}
     return RotaPlan(
         report=report,
@@ -100,7 +100,8 @@ def _assembled(
             for c in ctx.problem.candidates
             if c.must_visit and c.setting_id not in visited
         ),
-        notes=tuple(dict.fromkeys(notes + tuple(quota_notes(ctx, visited)))),
+        notes=notes,
+        quota_notes=tuple(quota_notes(ctx, visited)),
     )
 
 

@@ -87,6 +87,10 @@ class RotaPlan:
     coverage: tuple[Coverage, ...] = ()
     unplaced: tuple[Unplaced, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    """About the solve (how routes were listed, a fallback plan)."""
+    quota_notes: tuple[str, ...] = field(default=())
+    """Why a quota is not met: these follow from the visits, so they are stated afresh
+    whenever the plan is assembled (after a hand edit, say), never carried over."""
 
     @property
     def travel_minutes(self) -> int:
@@ -186,6 +190,7 @@ class RotaPlan:
                 for u in self.unplaced
             ],
             "notes": list(self.notes),
+            "quota_notes": list(self.quota_notes),
             "sample": sorted(v.setting_id for v in self.visits),
             "travel_minutes": self.travel_minutes,
             "coverage_met": self.coverage_met,
@@ -239,6 +244,7 @@ class RotaPlan:
                 for u in data.get("unplaced", [])
             ),
             notes=tuple(data.get("notes", [])),
+            quota_notes=tuple(data.get("quota_notes", [])),
         )
 
 

@@ -104,6 +104,23 @@ def test_an_edit_to_a_closed_time_is_refused_with_the_reason(
         assert answer.json()["errors"][0]["field"] == field
 
 
+def test_an_edit_to_an_inspector_who_is_away_names_inspector_ids(
+    client: TestClient, small: SmallInspection, area_url: str
+) -> None:
+    number = solve(client, small.url, "rota")["result_version"]
+    visit = client.get(f"{small.url}/rota/versions/{number}").json()["plan"]["visits"][0]
+    other = next(
+        i for i in (small.people["lead"], small.people["cqc"]) if i != visit["inspector_id"]
+    )
+    hour = {"start": visit["start"], "end": visit["end"]}
+    assert client.patch(f"{area_url}/people/{other}", json={"unavailable": [hour]}).is_success
+    edit = {"item_id": visit["setting_id"], "start": visit["start"], "inspector_ids": [other]}
+    refused = client.post(f"{small.url}/rota/versions/{number}/edits", json=edit)
+    assert refused.status_code == 422, refused.text
+    away = [e["field"] for e in refused.json()["errors"] if "is unavailable" in e["reason"]]
+    assert away == ["inspector_ids"], refused.json()
+
+
 def test_the_explanation_names_a_type_nobody_can_visit(
     client: TestClient, small: SmallInspection, area_url: str
 ) -> None:

@@ -121,6 +121,34 @@ def test_a_hand_edit_that_breaks_a_rule_is_refused_with_the_violations(
     assert versions["total"] == 1  # nothing saved
 
 
+def test_each_rule_an_edit_breaks_is_filed_under_the_field_that_breaks_it(
+    client: TestClient, small: SmallInspection, area_url: str
+) -> None:
+    lead = small.people["lead"]
+    away = {"start": "2026-12-08T15:00:00Z", "end": "2026-12-08T17:30:00Z"}
+    assert client.patch(f"{area_url}/people/{lead}", json={"unavailable": [away]}).is_success
+    number = solve(client, small.url, "strategy")["result_version"]
+    url = f"{small.url}/strategy/versions/{number}/edits"
+    # The lead inspector is away then: another inspector mends it, not another time.
+    with_lead = {
+        "item_id": small.meetings["ehc"],
+        "start": "2026-12-08T15:00:00+00:00",
+        "inspector_ids": [lead],
+    }
+    errors = client.post(url, json=with_lead).json()["errors"]
+    assert {e["field"] for e in errors if e["reason"].startswith("Lead is")} == {"inspector_ids"}
+    # CAMHS in the hall during the introductions: the hall is taken (venue_id), and the
+    # head of SEND is in both (start).
+    into_hall = {
+        "item_id": small.meetings["camhs"],
+        "start": "2026-12-07T11:00:00+00:00",
+        "venue_id": small.venues["hall"],
+    }
+    errors = client.post(url, json=into_hall).json()["errors"]
+    assert {e["field"] for e in errors if e["reason"].startswith("Civic Hall")} == {"venue_id"}
+    assert {e["field"] for e in errors if "Head Send" in e["reason"]} == {"start"}
+
+
 def test_a_valid_hand_edit_makes_a_new_version_and_the_diff_names_the_move(
     client: TestClient, small: SmallInspection
 ) -> None:

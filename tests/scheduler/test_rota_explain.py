@@ -21,7 +21,7 @@ def test_no_reachable_early_years_provider_is_explained_in_words() -> None:
     plan = solve(problem, QUICK)
     assert validate(problem, plan) == []
     assert not plan.coverage_met
-    assert any("early-years" in note for note in plan.notes)
+    assert any("early-years" in note for note in plan.quota_notes)
 
 
 def test_an_unreachable_must_visit_is_left_unplaced_with_its_reasons() -> None:
