@@ -294,6 +294,10 @@ class RotaPlanner:
         return items
 
     def views(self, given: RotaInput, plan: RotaPlan, by: str) -> Any:
+        if by == "venue":
+            raise ValueError(
+                "visits are held at settings, not venues; use day, setting, person or inspector"
+            )
         inspectors = {i.id for i in given.problem.inspectors}
         view: dict[str, Any] = {
             "by": by,

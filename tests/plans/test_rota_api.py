@@ -57,6 +57,10 @@ def test_the_setting_contact_is_invited_and_told_whom_to_gather(
     people = {a["person_id"] for a in primary[0]["attendees"]}
     assert small.people["head_teacher"] in people
     assert any("gather" in note.lower() for note in primary[0]["notes"])
+    # Visits are at settings: a view by venue would file them all under no venue.
+    by_venue = client.get(f"{small.url}/rota/versions/{number}/timetable", params={"by": "venue"})
+    assert by_venue.status_code == 422
+    assert by_venue.json()["errors"][0]["field"] == "by"
 
 
 def test_when_an_inspector_drops_out_the_replan_moves_only_their_visits(
