@@ -9,7 +9,8 @@ from typing import Any
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import audit_log, openapi_doc, problems
 from api.auth import Principal
@@ -93,25 +94,40 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 class BodyLimit:
-    """Refuse a declared body over the limit with 413 before reading it (plain ASGI)."""
+    """Refuse a body over the limit with 413: a declared one before reading it, and one
+    sent without a length (chunked) as soon as it passes the limit (plain ASGI)."""
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
         self.app = app
         self.limit = limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            for name, value in scope["headers"]:
-                if name == b"content-length" and value.isdigit() and int(value) > self.limit:
-                    response = problems.problem_response(
-                        Request(scope),
-                        413,
-                        "Content too large",
-                        f"the body is larger than {self.limit} bytes",
-                    )
-                    await response(scope, receive, send)
-                    return
-        await self.app(scope, receive, send)
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope["headers"]:
+            if name == b"content-length" and value.isdigit() and int(value) > self.limit:
+                response = problems.problem_response(
+                    Request(scope), 413, "Content too large", self._detail()
+                )
+                await response(scope, receive, send)
+                return
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    # An HTTP error passes through FastAPI's body parsing to the handlers.
+                    raise StarletteHTTPException(413, self._detail())
+            return message
+
+        await self.app(scope, counted, send)
+
+    def _detail(self) -> str:
+        return f"the body is larger than {self.limit} bytes"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -88,7 +88,12 @@ def required_role(method: str, path: str) -> TokenRole:
     segments = path.strip("/").split("/")
     if any(segment in ADMIN_SEGMENTS for segment in segments):
         return TokenRole.ADMIN
-    return TokenRole.VIEWER if method in READ_METHODS else TokenRole.COORDINATOR
+    if method in READ_METHODS:
+        return TokenRole.VIEWER
+    # The area itself (its name, code, time zone): an admin's, like its tokens.
+    if segments[-2:-1] == ["areas"]:
+        return TokenRole.ADMIN
+    return TokenRole.COORDINATOR
 
 
 def is_open(path: str) -> bool:

@@ -101,7 +101,9 @@ def _check_unique(
             continue
         column = getattr(model, name)
         value = values[name]
-        match = func.lower(column) == str(value).lower() if name == "email" else column == value
+        # Names, emails and codes are the same whatever their case: "New Hall" and "new
+        # hall" are one venue to a reader, and to the CSV import, which matches that way.
+        match = func.lower(column) == value.lower() if isinstance(value, str) else column == value
         stmt = select(model).where(model.local_area_id == area_id, match)
         if resource.parent_field:
             scope = getattr(model, resource.parent_field)
@@ -156,12 +158,19 @@ def commit(session: Session) -> None:
         raise Conflict("the change conflicts with existing data; nothing was saved") from error
 
 
-def create(
-    session: Session, resource: Resource, area: Any, payload: BaseModel, **extra: Any
-) -> Any:
+def add(session: Session, resource: Resource, area: Any, payload: BaseModel, **extra: Any) -> Any:
+    """A new row in the session, not yet committed: for writes of several rows that must
+    be saved together or not at all."""
     values = values_for_write(session, resource, area, payload, None, extra)
     row = resource.model(local_area_id=area.id, **values)
     session.add(row)
+    return row
+
+
+def create(
+    session: Session, resource: Resource, area: Any, payload: BaseModel, **extra: Any
+) -> Any:
+    row = add(session, resource, area, payload, **extra)
     commit(session)
     session.refresh(row)
     return row
@@ -174,6 +183,9 @@ def update(session: Session, resource: Resource, area: Any, row: Any, payload: B
         else {}
     )
     values = values_for_write(session, resource, area, payload, row, extra)
+    if all(getattr(row, name) == value for name, value in values.items()):
+        # Nothing changes: the version and its ETag stay, so no one's If-Match goes stale.
+        return row
     for name, value in values.items():
         setattr(row, name, value)
     row.version += 1

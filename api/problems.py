@@ -143,7 +143,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         headers = dict(exc.headers) if exc.headers else None
-        title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "Error")
+        titles = {404: "Not found", 405: "Method not allowed", 413: "Content too large"}
+        title = titles.get(exc.status_code, "Error")
         return problem_response(request, exc.status_code, title, str(exc.detail), headers=headers)
 
     @app.exception_handler(IntegrityError)

@@ -345,6 +345,13 @@ async def get_feed(
     return Response(content=body, media_type=CALENDAR, headers=headers)
 
 
+# Some calendar clients ask with HEAD before they GET; left out of the schema, where a
+# second operation would repeat get_feed's operation id.
+public_router.add_api_route(
+    "/{token}.ics", get_feed, methods=["HEAD"], name="head_feed", include_in_schema=False
+)
+
+
 def _feed_entry(
     engine: Engine, cache: Lru[tuple[Any, ...], FeedEntry], token_hash: str, refresh: timedelta
 ) -> FeedEntry | None:

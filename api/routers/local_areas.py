@@ -122,6 +122,11 @@ def update_local_area(
 def delete_local_area(
     request: Request, area: AreaRowDep, session: SessionDep, if_match: IfMatch = None
 ) -> Response:
+    """Only the operator, who creates areas, deletes one: with it go its tokens and its
+    readiness register (data sets and documents), so it must own nothing else."""
+    principal = principal_of(request)
+    if principal is None or not principal.is_operator:
+        raise Forbidden("only the deployment's operator token deletes local areas")
     crud.check_if_match(area, if_match)
     owned = []
     for model in (

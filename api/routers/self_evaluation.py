@@ -148,8 +148,8 @@ def _action_for(
             "statement_id": statement.id,
         },
     )
-    created: Action = crud.create(session, ACTION, area, payload)
-    return created
+    added: Action = crud.add(session, ACTION, area, payload)
+    return added
 
 
 @router.post(
@@ -173,6 +173,10 @@ def generate_actions(area: AreaDep, session: SessionDep) -> GeneratedActions:
         for s in statements
         if s.id not in covered
     ]
+    # One commit for all: a statement whose action is refused leaves none of them saved.
+    crud.commit(session)
+    for action in created:
+        session.refresh(action)
     return GeneratedActions(created=len(created), items=[ACTION.present(a) for a in created])
 
 
@@ -192,6 +196,8 @@ def create_action_for_statement(
 ) -> ActionPublic:
     statement = crud.get_owned(session, STATEMENT, area.id, statement_id)
     action = _action_for(session, area, statement, payload or ActionFromStatement())
+    crud.commit(session)
+    session.refresh(action)
     response.headers["ETag"] = crud.etag(action)
     return ActionPublic.model_validate(action)
 

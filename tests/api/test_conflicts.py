@@ -77,6 +77,9 @@ def test_organisation_and_venue_names_are_unique_in_an_area(
         409,
     )
     problem(client.post(f"{area_url}/venues", json={"name": "Civic Centre"}), 409)
+    # The same name in other letters is the same venue (and the CSV import reads it so).
+    body = problem(client.post(f"{area_url}/venues", json={"name": "CIVIC centre"}), 409)
+    assert body["errors"][0]["field"] == "name"
 
 
 def test_a_setting_is_a_visit_candidate_of_an_inspection_once(

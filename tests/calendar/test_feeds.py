@@ -158,6 +158,10 @@ def test_an_unchanged_feed_answers_304_to_its_etag_and_its_date(
     assert other_tag.status_code == 200 and other_tag.content == first.content
     earlier = format_datetime(parsedate_to_datetime(last_modified) - timedelta(hours=1), True)
     assert client.get(path, headers={"If-Modified-Since": earlier}).status_code == 200
+    # Some calendar clients ask with HEAD first.
+    head = client.head(path)
+    assert head.status_code == 200 and head.headers["etag"] == etag
+    assert client.head(path, headers={"If-None-Match": etag}).status_code == 304
 
 
 def test_a_change_is_seen_at_the_next_poll(

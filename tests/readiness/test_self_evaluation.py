@@ -66,6 +66,20 @@ def test_generating_the_action_plan_covers_amber_and_red_once(
     assert plan["total"] == 1
 
 
+def test_generating_the_action_plan_saves_every_action_or_none(
+    client: TestClient, area_url: str
+) -> None:
+    _statement(client, area_url, rag="amber", statement="EHC plans are late")
+    # An action's text is "Close the gap (...): " and the statement, cut to 2,000
+    # characters: here the cut leaves what reads as a pupil number, which is refused.
+    prefix = "Close the gap (red, identify needs): "
+    padding = "x" * (2000 - len(prefix) - len(" A12345678901B"))
+    _statement(client, area_url, rag="red", statement=f"{padding} A12345678901BC and more")
+    refused = client.post(f"{area_url}/self-evaluation/generate-actions")
+    assert refused.status_code == 422, refused.text
+    assert client.get(f"{area_url}/actions").json()["total"] == 0
+
+
 def test_statements_counted_by_question_show_what_still_needs_an_action(
     client: TestClient, area_url: str
 ) -> None:

@@ -74,6 +74,21 @@ def test_only_the_operator_creates_local_areas(
     ]
 
 
+def test_only_an_admin_changes_the_area_itself_and_only_the_operator_deletes_it(
+    app: FastAPI, client: TestClient, area_url: str
+) -> None:
+    coordinator = as_(app, token(client, area_url, "coordinator"))
+    admin = as_(app, token(client, area_url, "admin"))
+    refused = coordinator.patch(area_url, json={"code": "hijack"})
+    assert refused.status_code == 403 and "admin" in refused.json()["detail"]
+    assert coordinator.delete(area_url).status_code == 403
+    assert admin.patch(area_url, json={"name": "Renamed"}).status_code == 200
+    refused = admin.delete(area_url)
+    assert refused.status_code == 403 and "operator" in refused.json()["detail"]
+    assert client.get(area_url).json()["name"] == "Renamed"
+    assert client.get(f"{area_url}/data-sets").json()["total"] > 0
+
+
 def test_a_revoked_token_stops_working_at_once(
     app: FastAPI, client: TestClient, area_url: str
 ) -> None:
@@ -138,6 +153,24 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(
     )
     assert response.status_code == 413
     assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_a_body_sent_in_chunks_is_refused_once_it_passes_the_limit(
+    client: TestClient, area_url: str
+) -> None:
+    person = client.post(f"{area_url}/people", json=PERSON).json()
+    name = b"x" * 6_000_000
+    chunks = iter(
+        [b'{"name": "', *(name[i : i + 65536] for i in range(0, len(name), 65536)), b'"}']
+    )
+    response = client.patch(
+        f"{area_url}/people/{person['id']}",
+        content=chunks,
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 413, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert client.get(f"{area_url}/people/{person['id']}").json()["version"] == 1
 
 
 def _revoke_elsewhere(session: Session, token_id: int) -> None:
