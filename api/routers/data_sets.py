@@ -92,16 +92,22 @@ def area_feasibility(
     freshness_days: FreshnessDays = DEFAULT_FRESHNESS_DAYS,
 ) -> Feasibility:
     if not 2000 <= notified_at.year <= 2100:
-        raise Unprocessable.field("notified_at", "must be between the years 2000 and 2100")
+        raise Unprocessable.field(
+            "notified_at", "must be between the years 2000 and 2100", location="query"
+        )
     if framework not in PROFILES:
         known = ", ".join(sorted(PROFILES))
-        raise Unprocessable.field("framework", f"unknown framework {framework!r}; known: {known}")
+        raise Unprocessable.field(
+            "framework", f"unknown framework {framework!r}; known: {known}", location="query"
+        )
     try:
         return feasibility(
             area_data_sets(session, area.id), notified_at, framework, timezone, freshness_days
         )
     except (KeyError, ValueError) as error:
-        raise Unprocessable.field("timezone", f"unknown timezone {timezone!r}") from error
+        raise Unprocessable.field(
+            "timezone", f"unknown timezone {timezone!r}", location="query"
+        ) from error
 
 
 add_item_routes(router, DATA_SET, "data_set_id")

@@ -211,3 +211,9 @@ def test_the_area_feasibility_route_takes_a_notification_date(
     assert naive.status_code == 422
     unknown = client.get(url, params={"notified_at": "2026-05-07T10:00:00Z", "framework": "x"})
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "framework"
+    zone = client.get(url, params={"notified_at": "2026-05-07T10:00:00Z", "timezone": "Mars/Base"})
+    assert zone.status_code == 422
+    assert zone.json()["errors"] == [
+        {"field": "timezone", "reason": "unknown timezone 'Mars/Base'", "location": "query"}
+    ]
+    assert unknown.json()["errors"][0]["location"] == "query"
