@@ -19,6 +19,7 @@ from api.settings import Settings
 from api.stamps import StampReader
 from models.inspection import Inspection
 from models.local_area import LocalArea
+from models.types import MAX_ROW_ID
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
@@ -142,6 +143,9 @@ async def page_params(
 
 
 PageDep = Annotated[PageParams, Depends(page_params)]
+
+IdFilter = Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)]
+"""A list filter on an id: bounded like ids, so a huge one is a 422 naming it."""
 
 
 def get_inspection(

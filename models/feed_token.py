@@ -14,7 +14,7 @@ from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
 from models.base import Page
-from models.types import UTCDateTime, utc_now
+from models.types import RowId, UTCDateTime, utc_now
 
 
 class FeedKind(StrEnum):
@@ -38,7 +38,7 @@ class FeedToken(SQLModel, table=True):
 
 class FeedTokenCreate(SQLModel):
     kind: FeedKind
-    subject_id: int | None = Field(
+    subject_id: RowId | None = Field(
         default=None, description="The person (person, inspector) or venue; omit for week"
     )
     label: str | None = Field(default=None, max_length=200, description="Who it was given to")

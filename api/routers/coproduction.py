@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Response
 
 from api import crud
 from api.crud import Resource
-from api.deps import AreaDep, ListingDep, PageDep, SessionDep
+from api.deps import AreaDep, IdFilter, ListingDep, PageDep, SessionDep
 from api.resource_routes import add_item_routes
 from models.coproduction import (
     CoproductionEntry,
@@ -34,7 +34,7 @@ async def list_coproduction_entries(
     page: PageDep,
     listing: ListingDep,
     source: Annotated[str | None, Query(max_length=200)] = None,
-    owner_id: int | None = None,
+    owner_id: IdFilter = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
     return await crud.list_response(

@@ -7,7 +7,7 @@ from pydantic import AwareDatetime, BaseModel
 
 from api import crud
 from api.crud import Resource
-from api.deps import AreaDep, ListingDep, PageDep, SessionDep
+from api.deps import AreaDep, IdFilter, ListingDep, PageDep, SessionDep
 from api.problems import Unprocessable
 from api.readiness import DEFAULT_FRESHNESS_DAYS, Feasibility, area_data_sets, feasibility
 from api.readiness_seed import seed_data_sets
@@ -49,7 +49,7 @@ async def list_data_sets(
     page: PageDep,
     listing: ListingDep,
     status: DataSetStatus | None = None,
-    owner_id: int | None = None,
+    owner_id: IdFilter = None,
     category: Annotated[str | None, Query(max_length=100)] = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:

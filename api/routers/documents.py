@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from api import crud
 from api.crud import Resource
-from api.deps import AreaDep, ListingDep, PageDep, SessionDep
+from api.deps import AreaDep, IdFilter, ListingDep, PageDep, SessionDep
 from api.readiness_seed import seed_documents
 from api.resource_routes import ERRORS, add_item_routes
 from api.routers.data_sets import SeedResult
@@ -42,7 +42,7 @@ async def list_documents(
     listing: ListingDep,
     status: DocumentStatus | None = None,
     kind: DocumentKind | None = None,
-    owner_id: int | None = None,
+    owner_id: IdFilter = None,
     public_domain: bool | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:

@@ -7,7 +7,7 @@ from pydantic import BaseModel
 
 from api import crud
 from api.crud import Resource
-from api.deps import AreaDep, InspectionDep, ListingDep, PageDep, SessionDep
+from api.deps import AreaDep, IdFilter, InspectionDep, ListingDep, PageDep, SessionDep
 from api.readiness_seed import seed_logistics
 from api.resource_routes import ERRORS, add_item_routes
 from models.action import Progress
@@ -49,7 +49,7 @@ async def list_logistics_items(
     listing: ListingDep,
     category: LogisticsCategory | None = None,
     status: Progress | None = None,
-    owner_id: int | None = None,
+    owner_id: IdFilter = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
     return await crud.list_response(

@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from api import crud
 from api.crud import Resource
-from api.deps import AreaDep, InspectionDep, ListingDep, PageDep, SessionDep
+from api.deps import AreaDep, IdFilter, InspectionDep, ListingDep, PageDep, SessionDep
 from api.problems import Unprocessable
 from api.resource_routes import add_item_routes
 from models.meeting_record import (
@@ -70,8 +70,8 @@ async def list_meeting_records(
     session: SessionDep,
     page: PageDep,
     listing: ListingDep,
-    meeting_request_id: int | None = None,
-    note_taker_id: int | None = None,
+    meeting_request_id: IdFilter = None,
+    note_taker_id: IdFilter = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
     return await crud.list_response(

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from api import crud, idempotency
 from api.crud import commit
-from api.deps import InspectionDep, PageDep, SessionDep
+from api.deps import IdFilter, InspectionDep, PageDep, SessionDep
 from api.outbox import export_name, resend
 from api.problems import Conflict, NotFound, Problem
 from models.inspection import Inspection
@@ -48,7 +48,7 @@ def list_outbox(
     session: SessionDep,
     page: PageDep,
     status: OutboxStatus | None = None,
-    person_id: int | None = None,
+    person_id: IdFilter = None,
 ) -> Response:
     where = [col(OutboxMessage.inspection_id) == inspection.id]
     if status is not None:

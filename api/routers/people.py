@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from api import crud
 from api.crud import Resource
-from api.deps import AreaDep, ListingDep, PageDep, SessionDep
+from api.deps import AreaDep, IdFilter, ListingDep, PageDep, SessionDep
 from api.problems import Unprocessable
 from api.references import describe
 from api.resource_routes import add_item_routes
@@ -55,7 +55,7 @@ async def list_people(
     session: SessionDep,
     page: PageDep,
     listing: ListingDep,
-    organisation_id: int | None = None,
+    organisation_id: IdFilter = None,
     kind: PersonKind | None = None,
     theme: Annotated[str | None, Query(max_length=100)] = None,
     q: Annotated[

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from api import crud
 from api.crud import Resource
-from api.deps import AreaDep, ListingDep, PageDep, SessionDep
+from api.deps import AreaDep, IdFilter, ListingDep, PageDep, SessionDep
 from api.resource_routes import ERRORS, add_item_routes
 from api.routers.actions import ACTION
 from models.action import Action, ActionCreate, ActionPublic
@@ -78,7 +78,7 @@ async def list_statements(
     listing: ListingDep,
     question: InspectionQuestion | None = None,
     rag: Rag | None = None,
-    owner_id: int | None = None,
+    owner_id: IdFilter = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
     return await crud.list_response(

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from api import crud
 from api.crud import Resource
-from api.deps import AreaDep, ListingDep, PageDep, SessionDep
+from api.deps import AreaDep, IdFilter, ListingDep, PageDep, SessionDep
 from api.resource_routes import ERRORS, add_item_routes
 from models.person import Person
 from models.team_role import (
@@ -53,7 +53,7 @@ async def list_team_roles(
     page: PageDep,
     listing: ListingDep,
     role: Role | None = None,
-    person_id: int | None = None,
+    person_id: IdFilter = None,
     deputy: bool | None = None,
 ) -> Response:
     return await crud.list_response(

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Response
 
 from api import crud
 from api.crud import Resource
-from api.deps import AreaDep, InspectionDep, ListingDep, PageDep, SessionDep
+from api.deps import AreaDep, IdFilter, InspectionDep, ListingDep, PageDep, SessionDep
 from api.resource_routes import add_item_routes
 from models.visit_candidate import (
     VisitCandidate,
@@ -38,7 +38,7 @@ async def list_visit_candidates(
     page: PageDep,
     listing: ListingDep,
     must_visit: bool | None = None,
-    setting_id: int | None = None,
+    setting_id: IdFilter = None,
 ) -> Response:
     return await crud.list_response(
         session,

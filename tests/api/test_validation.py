@@ -348,3 +348,11 @@ def test_only_an_inspector_belongs_to_an_inspecting_body(client: TestClient, are
         422,
     )
     assert error_fields(body) == {"inspector_body"}
+
+
+def test_a_huge_id_in_a_list_filter_is_a_422_naming_it(client: TestClient, area_url: str) -> None:
+    for path, name in (("people", "organisation_id"), ("actions", "owner_id")):
+        response = client.get(f"{area_url}/{path}", params={name: 10**20})
+        assert response.status_code == 422
+        [error] = response.json()["errors"]
+        assert error["field"] == name and error["location"] == "query"

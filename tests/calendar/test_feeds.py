@@ -238,6 +238,7 @@ def test_an_unknown_token_is_404(client: TestClient, published: Week) -> None:
         ({"kind": "week", "subject_id": 1}, "subject_id"),
         ({"kind": "person"}, "subject_id"),
         ({"kind": "venue", "subject_id": 999999}, "subject_id"),
+        ({"kind": "venue", "subject_id": 10**20}, "subject_id"),
     ],
 )
 def test_a_feed_needs_a_subject_that_fits_its_kind(
