@@ -9,7 +9,7 @@ from sqlmodel import col, select
 from api import crud
 from api.auth import Forbidden
 from api.deps import AreaRowDep, PageDep, SessionDep, principal_of
-from api.problems import Conflict
+from api.problems import Conflict, Unprocessable, summary
 from api.readiness_seed import seed_register
 from api.resource_routes import ERRORS, IfMatch
 from models import (
@@ -105,7 +105,14 @@ def update_local_area(
     if_match: IfMatch = None,
 ) -> LocalArea:
     crud.check_if_match(area, if_match)
-    values = payload.model_dump(exclude_unset=True, exclude_none=True)
+    values = payload.model_dump(exclude_unset=True)
+    nulls = [name for name, value in values.items() if value is None]
+    if nulls:
+        # As for every other resource: null is not "leave it", and an area needs both.
+        errors = [
+            {"field": name, "reason": "must not be null", "location": "body"} for name in nulls
+        ]
+        raise Unprocessable(summary(errors), errors)
     _refuse_duplicate_code(session, values.get("code"), area.id)
     area.sqlmodel_update(values)
     area.version += 1

@@ -265,6 +265,9 @@ def test_null_for_a_required_field_in_an_update_is_422(
     person = factory.person()
     body = problem(client.patch(f"{area_url}/people/{person['id']}", json={"name": None}), 422)
     assert error_fields(body) == {"name"}
+    body = problem(client.patch(area_url, json={"name": None, "code": None}), 422)
+    assert error_fields(body) == {"name", "code"}
+    assert client.get(area_url).json()["name"]
 
 
 def test_a_visit_candidate_for_a_setting_of_another_area_is_refused(
