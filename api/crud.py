@@ -93,23 +93,28 @@ def get_owned(
 
 
 def _check_unique(
-    session: Session, resource: Resource, area_id: int, values: dict[str, Any], row_id: int | None
+    session: Session, resource: Resource, area_id: int, values: dict[str, Any], existing: Any
 ) -> None:
+    """Refuse a new or changed key that another row of the area already has. A key an update
+    leaves as it is is not checked: rows saved before keys ignored case may share one."""
     model: Any = resource.model
+    row_id = existing.id if existing is not None else None
     for name in resource.unique:
         if values.get(name) is None:
+            continue
+        if existing is not None and getattr(existing, name) == values[name]:
             continue
         column = getattr(model, name)
         value = values[name]
         # Names, emails and codes are the same whatever their case: "New Hall" and "new
         # hall" are one venue to a reader, and to the CSV import, which matches that way.
         match = func.lower(column) == value.lower() if isinstance(value, str) else column == value
-        stmt = select(model).where(model.local_area_id == area_id, match)
+        stmt = select(model).where(model.local_area_id == area_id, match, model.id != row_id)
         if resource.parent_field:
             scope = getattr(model, resource.parent_field)
             stmt = stmt.where(scope == values.get(resource.parent_field))
-        clash = session.exec(stmt).first()
-        if clash is not None and clash.id != row_id:
+        clash = session.exec(stmt.order_by(model.id)).first()
+        if clash is not None:
             raise Conflict(
                 f"{name} {value!r} is already used by {describe(clash)}",
                 [{"field": name, "reason": f"already used by {describe(clash)}"}],
@@ -145,7 +150,7 @@ def values_for_write(
         resource.prepare(session, area, values, existing)
     values = {k: v for k, v in values.items() if k in resource.model.model_fields}
     check_targets(session, area.id, resource.model, values)
-    _check_unique(session, resource, area.id, values, existing.id if existing else None)
+    _check_unique(session, resource, area.id, values, existing)
     return values
 
 

@@ -9,7 +9,6 @@ from sqlmodel import select
 from api.csv_transfer import (
     CsvFormat,
     ImportReport,
-    RowError,
     decode,
     export_csv,
     gias_rows,
@@ -109,14 +108,8 @@ def _import(session: SessionDep, fmt: CsvFormat, area: Any, text: str) -> Import
     unknown = unknown_columns(fmt, header)
     if unknown:
         raise Unprocessable(f"{len(unknown)} unknown columns; nothing was imported", unknown)
-    mapped, errors = [], []
-    for line, row in rows:
-        try:
-            mapped.append((line, map_columns(session, fmt, area.id, header, line, row)))
-        except RowError as bad:
-            errors.extend(bad.errors)
-    # Rows that mapped are still checked, so the answer lists every bad row at once.
-    report = import_rows(session, fmt, area, mapped, earlier_errors=errors)
+    mapped = [(line, map_columns(fmt, header, row)) for line, row in rows]
+    report = import_rows(session, fmt, area, mapped)
     return ImportResult(**vars(report))
 
 

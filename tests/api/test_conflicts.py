@@ -7,7 +7,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
-from models import Organisation, Person
+from models import Organisation, Person, Venue
 from tests.api.conftest import Factory, created, problem
 
 
@@ -80,6 +80,21 @@ def test_organisation_and_venue_names_are_unique_in_an_area(
     # The same name in other letters is the same venue (and the CSV import reads it so).
     body = problem(client.post(f"{area_url}/venues", json={"name": "CIVIC centre"}), 409)
     assert body["errors"][0]["field"] == "name"
+
+
+def test_rows_saved_before_names_ignored_case_can_still_be_edited(
+    client: TestClient, area: dict[str, Any], area_url: str, session: Session
+) -> None:
+    for name in ("New Hall A", "new hall a"):
+        session.add(Venue(local_area_id=area["id"], name=name, capacity=10))
+    session.commit()
+    venues = client.get(f"{area_url}/venues").json()["items"]
+    first, second = (v["id"] for v in venues)
+    changed = client.patch(f"{area_url}/venues/{first}", json={"capacity": 12})
+    assert changed.status_code == 200, changed.text
+    # A rename onto the other spelling is still refused.
+    problem(client.patch(f"{area_url}/venues/{first}", json={"name": "NEW HALL A"}), 409)
+    assert client.get(f"{area_url}/venues/{second}").json()["name"] == "new hall a"
 
 
 def test_a_setting_is_a_visit_candidate_of_an_inspection_once(
