@@ -16,14 +16,28 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import AreaOwned, Page
-from models.types import RowId, UTCDateTime
+from models.types import RowId, SingleLine, UTCDateTime
 
-# A unique pupil number: a check letter then 12 characters (the last may be a letter).
-_UPN = re.compile(r"\b[A-Z]\d{11}[0-9A-Z]\b")
-# NHS numbers (and ULNs, same shape): ten digits, optionally spaced 3-3-4.
-_TEN_DIGITS = re.compile(r"\b(\d{3})[ -]?(\d{3})[ -]?(\d{4})\b")
+# A unique pupil number: a check letter then 12 characters (the last may be a letter), in
+# either case: people type them in lower case too.
+_UPN = re.compile(r"\b[A-Z]\d{11}[0-9A-Z]\b", re.I)
+# NHS numbers (and ULNs, same shape): ten digits, optionally grouped 3-3-4 by spaces, dots or
+# dashes. The check digit (see _valid_nhs_number) keeps other ten-digit numbers out.
+_TEN_DIGITS = re.compile(r"\b(\d{3})[ .-]?(\d{3})[ .-]?(\d{4})\b")
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+# A date only counts after a birth keyword: a date or a year alone (a meeting on 3 April
+# 2015, "since 2015") is ordinary text. Dates: 03/04/2015, 2015-04-03, 3 April 2015,
+# 3rd of Apr 2015, April 3, 2015.
 _DATE_OF_BIRTH = re.compile(
-    r"\b(?:dob|d\.o\.b\.?|date of birth)\s*[:=-]?\s*\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}", re.I
+    r"\b(?:dob|d\.o\.b\.?|date[ -]of[ -]birth|birth ?date|born(?:\s+on)?)\s*[:=-]?\s*"
+    r"(?:\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}"
+    rf"|{_DAY}\s+(?:of\s+)?{_MONTH}\s*,?\s*\d{{2,4}}"
+    rf"|{_MONTH}\s+{_DAY}\s*,?\s*\d{{2,4}})",
+    re.I,
 )
 
 
@@ -58,6 +72,10 @@ def _refuse_child_identifiers(value: str) -> str:
 
 ChildSafeText = Annotated[str, AfterValidator(_refuse_child_identifiers)]
 """Free text or a link that must not carry child-level identifiers."""
+
+ChildSafeName = Annotated[SingleLine, AfterValidator(_refuse_child_identifiers)]
+"""A name or title (see SingleLine) of a register entry: a list "for child UPN ..." is as much
+a child's record as the same words in its description."""
 
 
 class DataSetStatus(StrEnum):
@@ -102,11 +120,11 @@ class DataSet(AreaOwned, table=True):
 
 
 class DataSetCreate(DataSetBase):
-    pass
+    name: ChildSafeName = Field(min_length=1, max_length=300)
 
 
 class DataSetUpdate(SQLModel):
-    name: str | None = Field(default=None, min_length=1, max_length=300)
+    name: ChildSafeName | None = Field(default=None, min_length=1, max_length=300)
     description: ChildSafeText | None = Field(default=None, max_length=2000)
     category: str | None = Field(default=None, min_length=1, max_length=100)
     owner_id: RowId | None = None

@@ -13,7 +13,7 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import AreaOwned, Page
-from models.data_set import ChildSafeText
+from models.data_set import ChildSafeName, ChildSafeText
 from models.types import RowId
 
 
@@ -60,11 +60,11 @@ class Document(AreaOwned, table=True):
 
 
 class DocumentCreate(DocumentBase):
-    pass
+    name: ChildSafeName = Field(min_length=1, max_length=300)
 
 
 class DocumentUpdate(SQLModel):
-    name: str | None = Field(default=None, min_length=1, max_length=300)
+    name: ChildSafeName | None = Field(default=None, min_length=1, max_length=300)
     kind: DocumentKind | None = None
     link: ChildSafeText | None = Field(default=None, max_length=2000)
     owner_id: RowId | None = None

@@ -10,7 +10,7 @@ from sqlalchemy import JSON
 from sqlmodel import Field, SQLModel
 
 from models.base import AreaOwned, Page
-from models.types import RowId, RowIds, UTCDateTime
+from models.types import RowId, RowIds, SingleLine, UTCDateTime
 from scheduler.frameworks import DEFAULT_PROFILE, PROFILES, DayRole
 
 
@@ -86,13 +86,14 @@ class Inspection(AreaOwned, table=True):
 
 
 class InspectionCreate(InspectionBase):
+    title: SingleLine = Field(min_length=1, max_length=200)
     days: list[InspectionDay] | None = Field(
         default=None, description="Override the framework's day roles; derived when omitted"
     )
 
 
 class InspectionUpdate(SQLModel):
-    title: str | None = Field(default=None, min_length=1, max_length=200)
+    title: SingleLine | None = Field(default=None, min_length=1, max_length=200)
     framework: str | None = None
     notification_at: AwareDatetime | None = None
     timezone: str | None = None

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlmodel import Field, SQLModel
 
 from models.base import Page
-from models.types import UTCDateTime, utc_now
+from models.types import SingleLine, UTCDateTime, utc_now
 
 # SQLModel ignores ``regex=``; ``schema_extra={"pattern": ...}`` is what pydantic enforces.
 CODE_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -32,11 +32,11 @@ class LocalArea(LocalAreaBase, table=True):
 
 
 class LocalAreaCreate(LocalAreaBase):
-    pass
+    name: SingleLine = Field(min_length=1, max_length=200)
 
 
 class LocalAreaUpdate(SQLModel):
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    name: SingleLine | None = Field(default=None, min_length=1, max_length=200)
     code: str | None = Field(
         default=None, min_length=2, max_length=60, schema_extra={"pattern": CODE_PATTERN}
     )

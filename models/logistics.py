@@ -9,7 +9,7 @@ from sqlmodel import Field, SQLModel
 
 from models.action import Progress
 from models.base import AreaOwned, Page
-from models.data_set import ChildSafeText
+from models.data_set import ChildSafeName, ChildSafeText
 from models.types import RowId
 
 
@@ -48,11 +48,11 @@ class LogisticsItem(AreaOwned, table=True):
 
 
 class LogisticsItemCreate(LogisticsItemBase):
-    pass
+    title: ChildSafeName = Field(min_length=1, max_length=300)
 
 
 class LogisticsItemUpdate(SQLModel):
-    title: str | None = Field(default=None, min_length=1, max_length=300)
+    title: ChildSafeName | None = Field(default=None, min_length=1, max_length=300)
     category: LogisticsCategory | None = None
     detail: ChildSafeText | None = Field(default=None, max_length=2000)
     owner_id: RowId | None = None

@@ -10,7 +10,7 @@ from sqlalchemy import JSON
 from sqlmodel import Field, SQLModel
 
 from models.base import NEVER_REUSED_IDS, AreaOwned, Page
-from models.types import Period, RowId, RowIds, UTCDateTime
+from models.types import Period, RowId, RowIds, SingleLine, UTCDateTime
 
 
 class InspectorRule(StrEnum):
@@ -76,11 +76,11 @@ class MeetingRequest(AreaOwned, table=True):
 
 
 class MeetingRequestCreate(MeetingRequestBase):
-    pass
+    title: SingleLine = Field(min_length=1, max_length=200)
 
 
 class MeetingRequestUpdate(SQLModel):
-    title: str | None = Field(default=None, min_length=1, max_length=200)
+    title: SingleLine | None = Field(default=None, min_length=1, max_length=200)
     theme: str | None = Field(default=None, min_length=1, max_length=100)
     kind: MeetingKind | None = None
     duration_minutes: int | None = Field(default=None, ge=15, le=480)

@@ -9,6 +9,7 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import AreaOwned, Page
+from models.types import SingleLine
 
 
 class OrganisationKind(StrEnum):
@@ -34,11 +35,11 @@ class Organisation(OrganisationBase, AreaOwned, table=True):
 
 
 class OrganisationCreate(OrganisationBase):
-    pass
+    name: SingleLine = Field(min_length=1, max_length=200)
 
 
 class OrganisationUpdate(SQLModel):
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    name: SingleLine | None = Field(default=None, min_length=1, max_length=200)
     kind: OrganisationKind | None = None
     website: str | None = Field(default=None, max_length=500)
 

@@ -10,7 +10,7 @@ from sqlalchemy import JSON, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import NEVER_REUSED_IDS, AreaOwned, Page
-from models.types import Period, RowId, UTCDateTime
+from models.types import Period, RowId, SingleLine, UTCDateTime
 
 
 class PersonKind(StrEnum):
@@ -74,11 +74,11 @@ class Person(AreaOwned, table=True):
 
 
 class PersonCreate(PersonBase):
-    pass
+    name: SingleLine = Field(min_length=1, max_length=200)
 
 
 class PersonUpdate(SQLModel):
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    name: SingleLine | None = Field(default=None, min_length=1, max_length=200)
     email: EmailStr | None = Field(default=None, max_length=320)
     phone: str | None = Field(default=None, max_length=40)
     organisation_id: RowId | None = None

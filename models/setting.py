@@ -10,7 +10,7 @@ from sqlalchemy import JSON, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import NEVER_REUSED_IDS, AreaOwned, Page
-from models.types import Period, RowId
+from models.types import Period, RowId, SingleLine
 
 
 class SettingType(StrEnum):
@@ -70,14 +70,14 @@ class Setting(AreaOwned, table=True):
 
 
 class SettingCreate(SettingBase):
-    pass
+    name: SingleLine = Field(min_length=1, max_length=200)
 
 
 class SettingUpdate(SQLModel):
     urn: str | None = Field(
         default=None, min_length=1, max_length=20, schema_extra={"pattern": URN_PATTERN}
     )
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    name: SingleLine | None = Field(default=None, min_length=1, max_length=200)
     setting_type: SettingType | None = None
     address: str | None = Field(default=None, max_length=500)
     postcode: str | None = Field(default=None, max_length=12)

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 from sqlalchemy import JSON, DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -55,6 +63,25 @@ def _each_once(ids: list[int]) -> list[int]:
 RowIds = Annotated[list[RowId], AfterValidator(_each_once)]
 """Ids of other rows, each at most once: a person listed twice in one meeting would be
 counted twice by the planner."""
+
+# C0 and C1 controls (newline, carriage return, tab, ...), DEL, and the Unicode line and
+# paragraph separators that some readers also take for a line break.
+_NOT_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _one_line(value: str) -> str:
+    if _NOT_ONE_LINE.search(value):
+        raise ValueError("must be a single line: no line breaks, tabs or other control characters")
+    return value
+
+
+SingleLine = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_one_line)]
+"""A name or title: one line, without surrounding whitespace.
+
+Names end up in calendar feeds, email subjects and CSV cells, where a line break splits or
+breaks the line it sits in. Stripping matches the CSV import (which strips every cell), so an
+export then import finds the same row instead of adding a second one. Used in the create and
+update schemas only, so that rows stored before this rule still read back."""
 
 
 class Period(BaseModel):

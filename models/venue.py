@@ -8,7 +8,7 @@ from sqlalchemy import JSON, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import NEVER_REUSED_IDS, AreaOwned, Page
-from models.types import Period
+from models.types import Period, SingleLine
 
 
 class VenueBase(SQLModel):
@@ -38,11 +38,11 @@ class Venue(AreaOwned, table=True):
 
 
 class VenueCreate(VenueBase):
-    pass
+    name: SingleLine = Field(min_length=1, max_length=200)
 
 
 class VenueUpdate(SQLModel):
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    name: SingleLine | None = Field(default=None, min_length=1, max_length=200)
     address: str | None = Field(default=None, max_length=500)
     postcode: str | None = Field(default=None, max_length=12)
     latitude: float | None = Field(default=None, ge=-90, le=90)

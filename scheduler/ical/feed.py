@@ -21,7 +21,7 @@ from icalendar import vDuration
 
 from scheduler.ical.event import CalendarEvent
 from scheduler.ical.timezone import TZID
-from scheduler.ical.vevent import calendar_bytes, event_component, new_calendar
+from scheduler.ical.vevent import Text, calendar_bytes, event_component, new_calendar
 
 DEFAULT_REFRESH = timedelta(hours=1)
 
@@ -49,12 +49,13 @@ def feed_calendar(
         raise ValueError("a feed cannot hold the same UID twice")
 
     calendar = new_calendar("PUBLISH")
-    calendar.add("NAME", name)
-    calendar.add("X-WR-CALNAME", name)
+    # Names and descriptions come from people's, venues' and inspections' names: escaped TEXT.
+    calendar.add("NAME", Text(name))
+    calendar.add("X-WR-CALNAME", Text(name))
     if description:
-        calendar.add("DESCRIPTION", description)
-        calendar.add("X-WR-CALDESC", description)
-    calendar.add("X-WR-TIMEZONE", TZID)
+        calendar.add("DESCRIPTION", Text(description))
+        calendar.add("X-WR-CALDESC", Text(description))
+    calendar.add("X-WR-TIMEZONE", Text(TZID))
     calendar.add("REFRESH-INTERVAL", vDuration(refresh), parameters={"VALUE": "DURATION"})
     calendar.add("X-PUBLISHED-TTL", vDuration(refresh))
 

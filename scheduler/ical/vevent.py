@@ -6,6 +6,7 @@ they share this one writer and cannot drift apart in how times, places or text a
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -19,6 +20,30 @@ PRODID = "-//Inspection Week//Calendar 1.0//EN"
 # How attendees appear: "invite" asks each one to answer (REQUEST), "list" names them without
 # asking (CANCEL), "omit" leaves them out (PUBLISH feeds, see feed.py).
 AttendeeMode = Literal["invite", "list", "omit"]
+
+# RFC 5545 TEXT holds tabs and (escaped) line breaks but no other control character. C1
+# controls and the Unicode line separators go too: some readers start a new line at them.
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+class Text(vText):
+    """A TEXT property value (SUMMARY, LOCATION, DESCRIPTION, NAME, ...) escaped per RFC 5545.
+
+    Every text value goes through this, never a plain ``str``: icalendar writes a plain
+    string under an unknown or X- name (NAME, X-WR-CALNAME) unescaped, so a comma splits the
+    value and a line break fails the whole feed. Plain vText is not enough either: it reads a
+    backslash followed by "N" as a line break before escaping ("Room\\North" would reach
+    calendars as two lines). So: line ends become ``\\n``, other control characters a space,
+    and backslash, semicolon and comma are escaped.
+    """
+
+    __slots__ = ()
+
+    def to_ical(self) -> bytes:
+        value = _NOT_TEXT.sub(" ", self.replace("\r\n", "\n").replace("\r", "\n"))
+        for raw, escaped in (("\\", "\\\\"), (";", "\\;"), (",", "\\,"), ("\n", "\\n")):
+            value = value.replace(raw, escaped)
+        return value.encode("utf-8")
 
 
 def new_calendar(method: str) -> Calendar:
@@ -72,15 +97,15 @@ def event_component(
     component.add("DTSTAMP", stamp.astimezone(UTC))
     component.add("DTSTART", to_london(event.start))
     component.add("DTEND", to_london(event.end))
-    component.add("SUMMARY", vText(event.summary))
+    component.add("SUMMARY", Text(event.summary))
     component.add("STATUS", status or event.status)
     component.add("TRANSP", "OPAQUE")
     if event.location:
-        component.add("LOCATION", vText(event.location))
+        component.add("LOCATION", Text(event.location))
     if event.geo is not None:
         component.add("GEO", event.geo)
     if event.description:
-        component.add("DESCRIPTION", vText(event.description))
+        component.add("DESCRIPTION", Text(event.description))
     if event.url:
         component.add("URL", event.url)
     if event.last_modified is not None:
