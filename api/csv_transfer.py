@@ -362,6 +362,19 @@ def _organisation_id(
     return found.id
 
 
+GIAS_COLUMNS = ("URN", "EstablishmentName", "TypeOfEstablishment (name)")
+"""Columns without which a file is not a GIAS extract (another export sent here by mistake
+would otherwise come back as every row skipped)."""
+
+
+def check_gias_header(header: list[str]) -> None:
+    missing = [column for column in GIAS_COLUMNS if column not in header]
+    if missing:
+        raise Unprocessable.field(
+            "file", f"not a GIAS establishment extract: no {', '.join(missing)} column"
+        )
+
+
 def gias_rows(
     rows: list[tuple[int, dict[str, str]]], report: ImportReport
 ) -> tuple[list[tuple[int, dict[str, Any]]], list[dict[str, Any]]]:

@@ -9,6 +9,7 @@ from sqlmodel import select
 from api.csv_transfer import (
     CsvFormat,
     ImportReport,
+    check_gias_header,
     decode,
     export_csv,
     gias_rows,
@@ -173,7 +174,8 @@ for _kind in FORMATS:
 def import_gias(
     area: AreaDep, session: SessionDep, settings: SettingsDep, file: CsvFile
 ) -> ImportResult:
-    _, rows = read_rows(_read(file, settings.max_request_bytes))
+    header, rows = read_rows(_read(file, settings.max_request_bytes))
+    check_gias_header(header)
     report = ImportReport()
     mapped, errors = gias_rows(rows, report)
     written = import_rows(session, FORMATS["settings"], area, mapped, earlier_errors=errors)

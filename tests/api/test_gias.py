@@ -117,6 +117,16 @@ def test_a_bad_grid_reference_lists_the_row_and_imports_nothing(
     assert session.exec(select(func.count()).select_from(Setting)).one() == 0
 
 
+def test_a_file_that_is_not_a_gias_extract_is_refused_naming_what_it_lacks(
+    client: TestClient, area_url: str, session: Session
+) -> None:
+    people = b"name,email,kind\nAda Lovelace,ada@example.org,staff\n"
+    body = problem(import_gias(client, area_url, people), 422)
+    [error] = body["errors"]
+    assert error["field"] == "file" and "URN" in error["reason"]
+    assert session.exec(select(func.count()).select_from(Setting)).one() == 0
+
+
 def test_grid_references_outside_great_britain_are_refused() -> None:
     with pytest.raises(ValueError, match="outside Great Britain"):
         grid_to_latlon(-5, 100)
