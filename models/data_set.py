@@ -28,15 +28,19 @@ _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
-_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?(?!\d)"
+_GAP = r"(?:\s*,\s*|\s+)"
 # A date only counts after a birth keyword: a date or a year alone (a meeting on 3 April
-# 2015, "since 2015") is ordinary text. Dates: 03/04/2015, 2015-04-03, 3 April 2015,
-# 3rd of Apr 2015, April 3, 2015.
+# 2015, "since 2015") is ordinary text, and so is a cohort's range ("born 1 September 2020
+# to 31 August 2021"). Dates: 03/04/2015, 2015-04-03, 3 April 2015, 3rd of Apr 2015, April 3,
+# 2015. Each gap between parts can be matched one way only, so that a long run of spaces
+# costs linear time, not quadratic (the guard runs on fields of thousands of characters).
 _DATE_OF_BIRTH = re.compile(
-    r"\b(?:dob|d\.o\.b\.?|date[ -]of[ -]birth|birth ?date|born(?:\s+on)?)\s*[:=-]?\s*"
+    r"\b(?:dob|d\.o\.b\.?|date[ -]of[ -]birth|birth ?date|born(?:\s+on)?)[\s:=-]{0,4}"
     r"(?:\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}"
-    rf"|{_DAY}\s+(?:of\s+)?{_MONTH}\s*,?\s*\d{{2,4}}"
-    rf"|{_MONTH}\s+{_DAY}\s*,?\s*\d{{2,4}})",
+    rf"|{_DAY}\s+(?:of\s+)?{_MONTH}{_GAP}\d{{4}}"
+    rf"|{_MONTH}\s+{_DAY}{_GAP}\d{{4}})\b"
+    r"(?![ \t]*(?:to|until|and|-|–)\s)",
     re.I,
 )
 

@@ -157,3 +157,10 @@ def test_ordinary_dates_years_and_numbers_are_not_taken_for_a_child(
     assert meeting["title"] == "Strategy meeting 3 April 2015"
     assert data_set["name"] == "SEND 2015 review"
     assert logistics["title"].startswith("Room booked")
+    # Cohorts are described by birth dates without being anyone's date of birth.
+    for cohort in (
+        "Children born March 2020 onwards",
+        "Born: June 2021 cohort",
+        "Reception cohort: children born 1 September 2020 to 31 August 2021",
+    ):
+        created(client.post(f"{area_url}/data-sets", json={"name": cohort}))
