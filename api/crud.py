@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from fastapi import Response
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import Connection, String, cast, func, or_
+from sqlalchemy import Connection, String, cast, func, or_, true
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 from starlette.concurrency import run_in_threadpool
@@ -104,21 +104,38 @@ def _check_unique(
             continue
         if existing is not None and getattr(existing, name) == values[name]:
             continue
-        column = getattr(model, name)
         value = values[name]
-        # Names, emails and codes are the same whatever their case: "New Hall" and "new
-        # hall" are one venue to a reader, and to the CSV import, which matches that way.
-        match = func.lower(column) == value.lower() if isinstance(value, str) else column == value
-        stmt = select(model).where(model.local_area_id == area_id, match, model.id != row_id)
+        column = getattr(model, name)
+        stmt = select(model).where(
+            model.local_area_id == area_id, _may_match(column, value), model.id != row_id
+        )
         if resource.parent_field:
             scope = getattr(model, resource.parent_field)
             stmt = stmt.where(scope == values.get(resource.parent_field))
-        clash = session.exec(stmt.order_by(model.id)).first()
+        rows = session.exec(stmt.order_by(model.id))
+        clash = next((r for r in rows if _folded(getattr(r, name)) == _folded(value)), None)
         if clash is not None:
             raise Conflict(
                 f"{name} {value!r} is already used by {describe(clash)}",
                 [{"field": name, "reason": f"already used by {describe(clash)}"}],
             )
+
+
+def _folded(value: Any) -> Any:
+    """Names, emails and codes are the same whatever their case: "New Hall" and "new hall"
+    are one venue to a reader, and to the CSV import."""
+    return value.lower() if isinstance(value, str) else value
+
+
+def _may_match(column: Any, value: Any) -> Any:
+    """A filter for the rows whose key may be ``value`` (:func:`_folded` decides). The
+    database's lower() folds as Python's does only for ASCII on SQLite, so a key with other
+    letters ("École Hall") is compared in Python alone, on both databases."""
+    if not isinstance(value, str):
+        return column == value
+    if value.isascii():
+        return func.lower(column) == value.lower()
+    return true()
 
 
 def validated(schema: type[SQLModel], data: dict[str, Any]) -> SQLModel:

@@ -77,9 +77,14 @@ def test_organisation_and_venue_names_are_unique_in_an_area(
         409,
     )
     problem(client.post(f"{area_url}/venues", json={"name": "Civic Centre"}), 409)
-    # The same name in other letters is the same venue (and the CSV import reads it so).
+    # The same name in other letters is the same venue (and the CSV import reads it so),
+    # beyond ASCII too, where SQLite's lower() would not fold them.
     body = problem(client.post(f"{area_url}/venues", json={"name": "CIVIC centre"}), 409)
     assert body["errors"][0]["field"] == "name"
+    factory.venue(name="École Hall")
+    for name in ("École Hall", "ÉCOLE HALL"):
+        body = problem(client.post(f"{area_url}/venues", json={"name": name}), 409)
+        assert body["errors"][0]["field"] == "name"
 
 
 def test_rows_saved_before_names_ignored_case_can_still_be_edited(
