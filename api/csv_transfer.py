@@ -362,12 +362,14 @@ def _organisation_id(
     return found.id
 
 
-GIAS_COLUMNS = ("URN", "EstablishmentName", "TypeOfEstablishment (name)")
+GIAS_COLUMNS = ("URN", "EstablishmentName")
 """Columns without which a file is not a GIAS extract (another export sent here by mistake
 would otherwise come back as every row skipped)."""
 
 
 def check_gias_header(header: list[str]) -> None:
+    """Refuse the file before its rows: each would be skipped, and the answer would not say
+    that the whole file was the wrong one."""
     missing = [column for column in GIAS_COLUMNS if column not in header]
     if missing:
         raise Unprocessable.field(

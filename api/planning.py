@@ -33,6 +33,7 @@ class Breach:
 
 
 def reasons(breaches: list[Breach]) -> list[str]:
+    """The reasons alone, as versions store and edits report them."""
     return [b.reason for b in breaches]
 
 

@@ -52,8 +52,15 @@ def weights(overrides: Mapping[str, int]) -> Weights:
 
 
 VENUE_RULES = frozenset(
-    ("venue", "fixed_venue", "capacity", "step_free", "video", "venue_unavailable")
-    + ("venue_double_booking",)
+    {
+        "venue",
+        "fixed_venue",
+        "capacity",
+        "step_free",
+        "video",
+        "venue_unavailable",
+        "venue_double_booking",
+    }
 )
 """Rules of :mod:`scheduler.strategy.validation` that another venue would mend."""
 

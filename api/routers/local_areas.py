@@ -114,13 +114,14 @@ def update_local_area(
         ]
         raise Unprocessable(summary(errors), errors)
     _refuse_duplicate_code(session, values.get("code"), area.id)
-    area.sqlmodel_update(values)
-    area.version += 1
-    area.updated_at = utc_now()
-    session.add(area)
-    crud.commit(session)
-    request.app.state.areas.forget(area.id)
-    session.refresh(area)
+    if any(getattr(area, name) != value for name, value in values.items()):
+        area.sqlmodel_update(values)
+        area.version += 1
+        area.updated_at = utc_now()
+        session.add(area)
+        crud.commit(session)
+        request.app.state.areas.forget(area.id)
+        session.refresh(area)
     response.headers["ETag"] = crud.etag(area)
     return area
 

@@ -430,7 +430,7 @@ def plan_router(planner: Planner) -> APIRouter:
         try:
             return jsonable(planner.views(problem, planner.current(problem, version.plan), by))
         except ValueError as error:
-            raise Unprocessable.field("by", str(error)) from error
+            raise Unprocessable.field("by", str(error), location="query") from error
 
     @router.get(
         "/explanation",

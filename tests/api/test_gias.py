@@ -127,6 +127,20 @@ def test_a_file_that_is_not_a_gias_extract_is_refused_naming_what_it_lacks(
     assert session.exec(select(func.count()).select_from(Setting)).one() == 0
 
 
+def test_an_extract_with_type_codes_alone_imports_as_the_full_one(
+    client: TestClient, area_url: str, by_urn: dict[str, Any]
+) -> None:
+    header, _, rest = EXTRACT.partition(b"\n")
+    columns = header.split(b",")
+    dropped = columns.index(b"TypeOfEstablishment (name)")
+    lines = [line.split(b",") for line in rest.splitlines()]
+    # No cell before the dropped column holds a comma in this extract.
+    trimmed = [b",".join(c[:dropped] + c[dropped + 1 :]) for c in [columns, *lines]]
+    response = import_gias(client, area_url, b"\n".join(trimmed) + b"\n")
+    assert response.status_code == 200, response.text
+    assert response.json()["created"] == 0  # the same settings, read by their type codes
+
+
 def test_grid_references_outside_great_britain_are_refused() -> None:
     with pytest.raises(ValueError, match="outside Great Britain"):
         grid_to_latlon(-5, 100)

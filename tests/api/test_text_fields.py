@@ -65,7 +65,7 @@ def test_a_name_or_title_is_stored_without_surrounding_spaces(
     assert client.get(f"{url}/{row['id']}").json()[field] == "Renamed"
 
 
-def test_a_venue_named_with_a_trailing_space_survives_an_export_and_import(
+def test_a_venue_sent_with_a_trailing_space_is_stored_trimmed_and_imports_back_as_one(
     client: TestClient, factory: Factory, area_url: str
 ) -> None:
     factory.venue(name="Trailing Hall ")

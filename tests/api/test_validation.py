@@ -268,6 +268,10 @@ def test_null_for_a_required_field_in_an_update_is_422(
     body = problem(client.patch(area_url, json={"name": None, "code": None}), 422)
     assert error_fields(body) == {"name", "code"}
     assert client.get(area_url).json()["name"]
+    # And as for every other resource, a PATCH that changes nothing keeps the version.
+    before = client.get(area_url).json()
+    for unchanged in ({}, {"name": before["name"]}):
+        assert client.patch(area_url, json=unchanged).json()["version"] == before["version"]
 
 
 def test_a_visit_candidate_for_a_setting_of_another_area_is_refused(

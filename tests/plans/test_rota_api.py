@@ -61,6 +61,7 @@ def test_the_setting_contact_is_invited_and_told_whom_to_gather(
     by_venue = client.get(f"{small.url}/rota/versions/{number}/timetable", params={"by": "venue"})
     assert by_venue.status_code == 422
     assert by_venue.json()["errors"][0]["field"] == "by"
+    assert by_venue.json()["errors"][0]["location"] == "query"
 
 
 def test_when_an_inspector_drops_out_the_replan_moves_only_their_visits(
