@@ -113,7 +113,7 @@ def _check_unique(
             scope = getattr(model, resource.parent_field)
             stmt = stmt.where(scope == values.get(resource.parent_field))
         rows = session.exec(stmt.order_by(model.id))
-        clash = next((r for r in rows if _folded(getattr(r, name)) == _folded(value)), None)
+        clash = next((r for r in rows if folded(getattr(r, name)) == folded(value)), None)
         if clash is not None:
             raise Conflict(
                 f"{name} {value!r} is already used by {describe(clash)}",
@@ -121,14 +121,14 @@ def _check_unique(
             )
 
 
-def _folded(value: Any) -> Any:
+def folded(value: Any) -> Any:
     """Names, emails and codes are the same whatever their case: "New Hall" and "new hall"
     are one venue to a reader, and to the CSV import."""
     return value.lower() if isinstance(value, str) else value
 
 
 def _may_match(column: Any, value: Any) -> Any:
-    """A filter for the rows whose key may be ``value`` (:func:`_folded` decides). The
+    """A filter for the rows whose key may be ``value`` (:func:`folded` decides). The
     database's lower() folds as Python's does only for ASCII on SQLite, so a key with other
     letters ("École Hall") is compared in Python alone, on both databases."""
     if not isinstance(value, str):

@@ -277,8 +277,10 @@ def import_rows(
 
 
 def _normal(text: Any) -> str:
-    """A key or name as the API compares them: ignoring case and surrounding spaces."""
-    return str(text or "").strip().lower()
+    """A key or name as the API compares them (:func:`crud.folded`), and trimmed as cells
+    are, since rows stored before names were trimmed may carry surrounding spaces."""
+    folded: str = crud.folded(str(text or "").strip())
+    return folded
 
 
 def _by_name(rows: Iterable[Any], attribute: str) -> dict[str, list[Any]]:

@@ -30,6 +30,7 @@ from scheduler.rota.context import RotaContext
 from scheduler.rota.plan import RotaPlan, feedback_item
 from scheduler.rota.problem import Candidate, Inspector, Quotas, RotaProblem, RotaWeights, VisitDay
 from scheduler.rota.routes import TimedRoute, time_route
+from scheduler.rota.validation import clashes
 from scheduler.solving import ProgressListener, SolveOptions, StopRequest
 from scheduler.travel import Coordinates
 
@@ -246,7 +247,7 @@ class RotaPlanner:
                 "start", f"{local:%H:%M:%S} is not on the {problem.grid_minutes}-minute grid"
             )
         end = edit.start + timedelta(minutes=problem.visit_minutes(problem.candidate(edit.item_id)))
-        if any(edit.start < until and since < end for since, until in inspector.unavailable):
+        if clashes(edit.start, end, inspector.unavailable):
             raise Unprocessable.field(
                 "inspector_ids", f"{inspector.name} is unavailable at {local:%A %H:%M}"
             )

@@ -26,7 +26,8 @@ class Violation:
     inspector_ids: tuple[int, ...] = ()
 
 
-def _clashes(start: datetime, end: datetime, periods: tuple[Period, ...]) -> bool:
+def clashes(start: datetime, end: datetime, periods: tuple[Period, ...]) -> bool:
+    """Whether [start, end) overlaps any of ``periods`` (touching ends do not clash)."""
     return any(start < p_end and p_start < end for p_start, p_end in periods)
 
 
@@ -153,7 +154,7 @@ def _check_visit(
                 *ids,
             )
         )
-    if _clashes(start, end, candidate.unavailable):
+    if clashes(start, end, candidate.unavailable):
         found.append(
             Violation(
                 "setting_unavailable",
@@ -161,7 +162,7 @@ def _check_visit(
                 *ids,
             )
         )
-    if _clashes(start, end, inspector.unavailable):
+    if clashes(start, end, inspector.unavailable):
         found.append(
             Violation(
                 "inspector_unavailable",
@@ -315,7 +316,7 @@ def _check_route(ctx: RotaContext, plan: RotaPlan, route: Route) -> list[Violati
             found.append(
                 Violation("lunch", f"{name}: lunch overlaps {what}", route.setting_ids, who)
             )
-        if what == "travel" and _clashes(start, end, inspector.unavailable):
+        if what == "travel" and clashes(start, end, inspector.unavailable):
             found.append(
                 Violation(
                     "inspector_unavailable",
@@ -324,7 +325,7 @@ def _check_route(ctx: RotaContext, plan: RotaPlan, route: Route) -> list[Violati
                     who,
                 )
             )
-    if _clashes(route.lunch_start, route.lunch_end, inspector.unavailable):
+    if clashes(route.lunch_start, route.lunch_end, inspector.unavailable):
         found.append(
             Violation(
                 "inspector_unavailable", f"{name}: lunch while unavailable", route.setting_ids, who
